@@ -1,0 +1,67 @@
+package dev.tailboard.config;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.ServletContext;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The one configuration reader: system property, else environment variable, else servlet
+ * context init-param, else the {@link Setting}'s default. Values are read on each call so tests
+ * and operators see one rule; callers that are hot cache what they read.
+ */
+@ApplicationScoped
+public class Config {
+
+  private final Function<String, String> initParams;
+  private final Map<String, String> environment;
+
+  @Inject
+  public Config(ServletContext context) {
+    this(context::getInitParameter, System.getenv());
+  }
+
+  /** For unit tests and tools that run without a servlet context. */
+  public Config(Function<String, String> initParams, Map<String, String> environment) {
+    this.initParams = initParams;
+    this.environment = environment;
+  }
+
+  protected Config() {
+    this(name -> null, Map.of());
+  }
+
+  public String string(Setting setting) {
+    String value = System.getProperty(setting.propertyName());
+    if (value == null) {
+      value = environment.get(setting.environmentName());
+    }
+    if (value == null) {
+      value = initParams.apply(setting.propertyName());
+    }
+    if (value == null) {
+      value = setting.defaultValue();
+    }
+    return value.replace("${user.home}", System.getProperty("user.home"));
+  }
+
+  public int integer(Setting setting) {
+    String value = string(setting);
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalStateException(
+          "Setting " + setting.propertyName() + " must be a whole number, not '" + value + "'", e);
+    }
+  }
+
+  public boolean bool(Setting setting) {
+    return Boolean.parseBoolean(string(setting).trim());
+  }
+
+  public Path dataDir() {
+    return Path.of(string(Setting.DATA_DIR)).toAbsolutePath();
+  }
+}

@@ -1,0 +1,61 @@
+package dev.tailboard.config;
+
+/**
+ * Every configuration key Tailboard reads, with its default. The key {@code a.b} is read from
+ * the system property {@code tailboard.a.b}, else the environment variable {@code TAILBOARD_A_B},
+ * else the servlet context init-param {@code tailboard.a.b}, else the default here.
+ */
+public enum Setting {
+  DATA_DIR("dataDir", "${user.home}/.tailboard"),
+  DB_URL("db.url", ""),
+  DB_USER("db.user", "sa"),
+  DB_PASSWORD("db.password", ""),
+  DB_POOL_SIZE("db.poolSize", "10"),
+  SECRET("secret", ""),
+  AUTH_ANONYMOUS_READ("auth.anonymousRead", "true"),
+  AUTH_ALLOW_QUERY_TOKEN("auth.allowQueryToken", "false"),
+  ALLOWED_ORIGINS("allowedOrigins", ""),
+  SSE_HEARTBEAT_SECONDS("sse.heartbeatSeconds", "15"),
+  SSE_RETRY_MILLIS("sse.retryMillis", "3000"),
+  SSE_QUEUE_EVENTS("sse.queueEvents", "256"),
+  SSE_QUEUE_BYTES("sse.queueBytes", "4194304"),
+  SSE_WRITER_THREADS("sse.writerThreads", "32"),
+  SSE_WRITE_TIMEOUT_SECONDS("sse.writeTimeoutSeconds", "10"),
+  SSE_REPLAY_PAGE("sse.replayPage", "500"),
+  POLL_MAX_EVENTS("poll.maxEvents", "1000"),
+  WS_PING_SECONDS("ws.pingSeconds", "30"),
+  WS_MAX_MESSAGE_BYTES("ws.maxMessageBytes", "65536"),
+  WS_MAX_MESSAGES_PER_SECOND("ws.maxMessagesPerSecond", "50"),
+  LOG_MAX_LINE_BYTES("log.maxLineBytes", "65536"),
+  LOG_MAX_LINES_PER_BUILD("log.maxLinesPerBuild", "5000000"),
+  LOG_MAX_CHUNK_LINES("log.maxChunkLines", "10000"),
+  LOG_MAX_BODY_BYTES("log.maxBodyBytes", "16777216"),
+  PUBLIC_URL("publicUrl", "");
+
+  private final String key;
+  private final String defaultValue;
+
+  Setting(String key, String defaultValue) {
+    this.key = key;
+    this.defaultValue = defaultValue;
+  }
+
+  /** The dotted key, e.g. {@code sse.retryMillis}. */
+  public String key() {
+    return key;
+  }
+
+  /** The system property and init-param name, e.g. {@code tailboard.sse.retryMillis}. */
+  public String propertyName() {
+    return "tailboard." + key;
+  }
+
+  /** The environment variable name, e.g. {@code TAILBOARD_SSE_RETRYMILLIS}. */
+  public String environmentName() {
+    return "TAILBOARD_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
+  }
+
+  public String defaultValue() {
+    return defaultValue;
+  }
+}
