@@ -1,26 +1,34 @@
 package dev.tailboard.config;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 import jakarta.servlet.ServletContext;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The one configuration reader: system property, else environment variable, else servlet
- * context init-param, else the {@link Setting}'s default. Values are read on each call so tests
- * and operators see one rule; callers that are hot cache what they read.
+ * The one configuration reader: system property, else environment variable, else servlet context
+ * init-param, else the {@link Setting}'s default. Values are read on each call so tests and
+ * operators see one rule; callers that are hot cache what they read.
  */
 @ApplicationScoped
 public class Config {
 
-  private final Function<String, String> initParams;
+  private volatile Function<String, String> initParams = name -> null;
   private final Map<String, String> environment;
 
-  @Inject
-  public Config(ServletContext context) {
-    this(context::getInitParameter, System.getenv());
+  /** Reads the servlet context's init-params before any other start-up observer runs. */
+  void onStart(
+      @Observes
+          @Priority(Interceptor.Priority.PLATFORM_BEFORE)
+          @Initialized(ApplicationScoped.class)
+          ServletContext context) {
+    initParams = context::getInitParameter;
   }
 
   /** For unit tests and tools that run without a servlet context. */
@@ -29,8 +37,9 @@ public class Config {
     this.environment = environment;
   }
 
-  protected Config() {
-    this(name -> null, Map.of());
+  @Inject
+  public Config() {
+    this(name -> null, System.getenv());
   }
 
   public String string(Setting setting) {

@@ -1,9 +1,9 @@
 package dev.tailboard.config;
 
 /**
- * Every configuration key Tailboard reads, with its default. The key {@code a.b} is read from
- * the system property {@code tailboard.a.b}, else the environment variable {@code TAILBOARD_A_B},
- * else the servlet context init-param {@code tailboard.a.b}, else the default here.
+ * Every configuration key Tailboard reads, with its default. The key {@code a.b} is read from the
+ * system property {@code tailboard.a.b}, else the environment variable {@code TAILBOARD_A_B}, else
+ * the servlet context init-param {@code tailboard.a.b}, else the default here.
  */
 public enum Setting {
   DATA_DIR("dataDir", "${user.home}/.tailboard"),

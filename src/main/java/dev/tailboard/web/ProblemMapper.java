@@ -10,9 +10,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Turns every exception that leaves a resource into problem+json, so clients see one error
- * format whether the error came from our code, from Jersey (unknown route, wrong method) or from
- * JSON parsing.
+ * Turns every exception that leaves a resource into problem+json, so clients see one error format
+ * whether the error came from our code, from Jersey (unknown route, wrong method) or from JSON
+ * parsing.
  */
 @Provider
 public class ProblemMapper implements ExceptionMapper<Throwable> {
@@ -33,7 +33,8 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     }
     Throwable cause = rootJsonCause(error);
     if (cause != null) {
-      return ProblemException.badRequest("Malformed JSON: " + cause.getMessage().lines().findFirst().orElse(""))
+      return ProblemException.badRequest(
+              "Malformed JSON: " + cause.getMessage().lines().findFirst().orElse(""))
           .toResponse();
     }
     LOG.log(Level.SEVERE, "Unhandled error", error);

@@ -1,0 +1,78 @@
+package dev.tailboard.build;
+
+import dev.tailboard.auth.Access;
+import dev.tailboard.config.Config;
+import dev.tailboard.config.Setting;
+import dev.tailboard.hub.EventHub;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A build's live event stream, {@code /api/builds/{id}/events}. The request thread only opens the
+ * stream and subscribes; the hub's writer threads do all further writing.
+ */
+@Path("/builds/{id}/events")
+@RequestScoped
+public class BuildStreamResource {
+
+  @Inject EventHub hub;
+  @Inject BuildService builds;
+  @Inject Access access;
+  @Inject Config config;
+  @Context SecurityContext security;
+
+  @GET
+  @Produces(MediaType.SERVER_SENT_EVENTS)
+  public void build(
+      @PathParam("id") long id,
+      @HeaderParam("Last-Event-ID") String header,
+      @QueryParam("lastEventId") String query,
+      @Context SseEventSink sink,
+      @Context Sse sse) {
+    Build build = builds.find(id);
+    access.requireRead(security, build.project());
+    LastEventId from = LastEventId.parse(header != null ? header : query, build.lastEventId());
+    if (!from.reset() && build.finished() && from.afterId() >= build.lastEventId()) {
+      // 204 tells EventSource the stream is over: it stops reconnecting.
+      throw new WebApplicationException(Response.noContent().build());
+    }
+    open(sink, sse, config);
+    if (from.reset()) {
+      sink.send(
+          sse.newEventBuilder()
+              .name("reset")
+              .data("{\"reason\":\"unknown Last-Event-ID; replaying from the start\"}")
+              .build());
+    }
+    try {
+      hub.subscribe(id, from.afterId(), new SseDelivery(sink, sse));
+    } catch (NoSuchElementException e) {
+      sink.close();
+    }
+  }
+
+  /**
+   * Writes {@code retry} first: it flushes the response headers at once (Jersey sends them with the
+   * first bytes), and the jitter spreads reconnects after a restart.
+   */
+  static void open(SseEventSink sink, Sse sse, Config config) {
+    long retry = config.integer(Setting.SSE_RETRY_MILLIS);
+    long jittered = Math.round(retry * (0.5 + ThreadLocalRandom.current().nextDouble()));
+    sink.send(sse.newEventBuilder().reconnectDelay(jittered).data("").build());
+  }
+}

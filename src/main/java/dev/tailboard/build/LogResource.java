@@ -1,0 +1,213 @@
+package dev.tailboard.build;
+
+import dev.tailboard.auth.Access;
+import dev.tailboard.config.Config;
+import dev.tailboard.config.Setting;
+import dev.tailboard.store.EventStore;
+import dev.tailboard.store.StoredEvent;
+import dev.tailboard.web.Json;
+import dev.tailboard.web.ProblemException;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Log ingest ({@code POST}) and the raw log ({@code GET}) of a build. */
+@Path("/builds/{id}/log")
+@RequestScoped
+public class LogResource {
+
+  /** The JSON form of a log chunk. */
+  public record LogBody(List<String> lines, String step, String stream) {}
+
+  /** A text/plain body longer than this (in lines) is published in several batches. */
+  private static final int STREAM_BATCH_LINES = 1000;
+
+  @Inject BuildService builds;
+  @Inject EventStore store;
+  @Inject Access access;
+  @Inject Config config;
+  @Inject Json json;
+  @Context SecurityContext security;
+
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Produces(MediaType.APPLICATION_JSON)
+  public Response appendJson(
+      @PathParam("id") long id, @QueryParam("seq") Long seq, InputStream body) throws IOException {
+    authorize(id);
+    // Decoded by hand so invalid UTF-8 becomes U+FFFD instead of failing the whole chunk.
+    String text = new String(readBounded(body), StandardCharsets.UTF_8);
+    LogBody chunk;
+    try {
+      chunk = json.mapper().readValue(text, LogBody.class);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw ProblemException.badRequest(
+          "Malformed JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+    }
+    if (chunk == null || chunk.lines() == null) {
+      throw ProblemException.badRequest("A JSON body {lines: [...], step?, stream?} is required");
+    }
+    if (chunk.stream() != null && !List.of("stdout", "stderr").contains(chunk.stream())) {
+      throw ProblemException.badRequest("stream must be stdout or stderr");
+    }
+    checkChunkSize(chunk.lines().size());
+    return answer(builds.appendLog(id, seq, chunk.lines(), chunk.step(), chunk.stream()));
+  }
+
+  /**
+   * A text/plain body: each line a log line. Without {@code seq} the body is published in batches
+   * as it arrives, so {@code cmd | curl -T - URL} streams live; with {@code seq} it is one chunk,
+   * stored (and retried) as a whole.
+   */
+  @POST
+  @Consumes({MediaType.TEXT_PLAIN, MediaType.APPLICATION_OCTET_STREAM, MediaType.WILDCARD})
+  @Produces(MediaType.APPLICATION_JSON)
+  public Response appendText(
+      @PathParam("id") long id,
+      @QueryParam("seq") Long seq,
+      @QueryParam("step") String step,
+      InputStream body)
+      throws IOException {
+    authorize(id);
+    int maxLine = config.integer(Setting.LOG_MAX_LINE_BYTES);
+    if (seq != null) {
+      List<String> lines = new ArrayList<>();
+      LineReader whole =
+          new LineReader(new ByteArrayInputStream(readBounded(body)), Integer.MAX_VALUE);
+      for (String line = whole.readLine(); line != null; line = whole.readLine()) {
+        lines.add(line);
+      }
+      checkChunkSize(lines.size());
+      return answer(builds.appendLog(id, seq, lines, step, null));
+    }
+    LineReader reader = new LineReader(body, Math.max(maxLine, 1 << 20));
+    AppendReply first = null;
+    BuildService.Appended last = null;
+    List<String> batch = new ArrayList<>();
+    for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+      batch.add(line);
+      if (batch.size() >= STREAM_BATCH_LINES || !reader.ready()) {
+        last = builds.appendLog(id, null, batch, step, null);
+        first = first == null ? last.reply() : first;
+        batch = new ArrayList<>();
+        if (last.truncated()) {
+          return answer(last);
+        }
+      }
+    }
+    if (!batch.isEmpty() || last == null) {
+      last = builds.appendLog(id, null, batch, step, null);
+      first = first == null ? last.reply() : first;
+    }
+    AppendReply whole =
+        new AppendReply(first.first(), last.reply().last(), last.reply().lastEventId());
+    return answer(new BuildService.Appended(whole, last.truncated(), false));
+  }
+
+  /** {@code curl -T - URL} uploads with PUT; it is the same append. */
+  @PUT
+  @Consumes({MediaType.TEXT_PLAIN, MediaType.APPLICATION_OCTET_STREAM, MediaType.WILDCARD})
+  @Produces(MediaType.APPLICATION_JSON)
+  public Response putText(
+      @PathParam("id") long id,
+      @QueryParam("seq") Long seq,
+      @QueryParam("step") String step,
+      InputStream body)
+      throws IOException {
+    return appendText(id, seq, step, body);
+  }
+
+  @GET
+  @Produces(MediaType.TEXT_PLAIN + ";charset=utf-8")
+  public Response download(
+      @PathParam("id") long id, @QueryParam("from") Long from, @QueryParam("to") Long to) {
+    Build build = builds.find(id);
+    access.requireRead(security, build.project());
+    long start = from == null ? 1 : from;
+    long end = to == null ? build.lineCount() : Math.min(to, build.lineCount());
+    if (start < 1 || end < start - 1) {
+      throw ProblemException.badRequest("from must be ≥ 1 and to ≥ from");
+    }
+    StreamingOutput out = output -> writeLines(id, start, end, output);
+    return Response.ok(out)
+        .header("Content-Disposition", "inline; filename=\"build-" + id + ".log\"")
+        .build();
+  }
+
+  private void writeLines(long id, long start, long end, OutputStream output) throws IOException {
+    long next = start;
+    while (next <= end) {
+      List<StoredEvent> page = store.readLogEvents(id, next, end, 200);
+      if (page.isEmpty()) {
+        break;
+      }
+      StringBuilder text = new StringBuilder();
+      for (StoredEvent e : page) {
+        LogChunk chunk = json.read(e.data(), LogChunk.class);
+        for (int i = 0; i < chunk.lines().size(); i++) {
+          long n = chunk.first() + i;
+          if (n >= next && n <= end) {
+            text.append(chunk.lines().get(i)).append('\n');
+          }
+        }
+        next = Math.max(next, e.lastLine() + 1);
+      }
+      output.write(text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+    output.flush();
+  }
+
+  private void authorize(long id) {
+    access.requirePublish(security, builds.find(id).project());
+  }
+
+  private void checkChunkSize(int lines) {
+    int max = config.integer(Setting.LOG_MAX_CHUNK_LINES);
+    if (lines > max) {
+      throw ProblemException.tooLarge(
+          "A chunk may hold at most " + max + " lines (log.maxChunkLines); send smaller chunks");
+    }
+  }
+
+  private byte[] readBounded(InputStream body) throws IOException {
+    int max = config.integer(Setting.LOG_MAX_BODY_BYTES);
+    byte[] bytes = body.readNBytes(max + 1);
+    if (bytes.length > max) {
+      throw ProblemException.tooLarge(
+          "A chunk body may have at most " + max + " bytes (log.maxBodyBytes)");
+    }
+    return bytes;
+  }
+
+  private static Response answer(BuildService.Appended appended) {
+    if (appended.truncated()) {
+      AppendReply r = appended.reply();
+      throw ProblemException.tooLarge(
+          "log.maxLinesPerBuild reached: kept lines "
+              + r.first()
+              + " to "
+              + r.last()
+              + ", refused the rest");
+    }
+    return Response.ok(appended.reply()).build();
+  }
+}

@@ -1,0 +1,56 @@
+package dev.tailboard.build;
+
+import dev.tailboard.hub.Delivery;
+import dev.tailboard.store.StoredEvent;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import java.io.IOException;
+import java.util.concurrent.CompletionException;
+
+/** Delivers hub events to one JAX-RS SSE sink. */
+final class SseDelivery implements Delivery {
+
+  private final SseEventSink sink;
+  private final Sse sse;
+
+  SseDelivery(SseEventSink sink, Sse sse) {
+    this.sink = sink;
+    this.sse = sse;
+  }
+
+  @Override
+  public void send(StoredEvent event) throws IOException {
+    OutboundSseEvent.Builder builder = sse.newEventBuilder().name(event.type()).data(event.data());
+    if (event.id() > 0) {
+      builder.id(Long.toString(event.id()));
+    }
+    write(builder.build());
+  }
+
+  @Override
+  public void heartbeat() throws IOException {
+    write(sse.newEventBuilder().comment("ping").build());
+  }
+
+  @Override
+  public void close() {
+    try {
+      sink.close();
+    } catch (RuntimeException e) {
+      // the client is gone already; nothing to tell it
+    }
+  }
+
+  private void write(OutboundSseEvent event) throws IOException {
+    if (sink.isClosed()) {
+      throw new IOException("SSE sink closed");
+    }
+    try {
+      // Jersey writes synchronously on this thread; the stage is already complete.
+      sink.send(event).toCompletableFuture().join();
+    } catch (CompletionException e) {
+      throw new IOException("SSE write failed", e.getCause());
+    }
+  }
+}

@@ -1,0 +1,318 @@
+package dev.tailboard.store;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.tailboard.build.Build;
+import dev.tailboard.build.BuildFilter;
+import dev.tailboard.build.BuildStatus;
+import dev.tailboard.build.NewBuild;
+import dev.tailboard.build.Step;
+import dev.tailboard.web.Json;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** {@link EventStore} on JDBC, in SQL that H2 and PostgreSQL both speak. */
+@ApplicationScoped
+public class JdbcEventStore implements EventStore {
+
+  private static final String BUILD_COLUMNS =
+      "id, project, title, ref, commit_sha, url, status, steps, line_count, last_event_id,"
+          + " created_at, started_at, finished_at";
+  private static final TypeReference<List<Step>> STEPS = new TypeReference<>() {};
+
+  @Inject Database database;
+  @Inject Json json;
+
+  @Override
+  public Build createBuild(NewBuild b, String key, Function<Build, String> eventData) {
+    return inTransaction(
+        c -> {
+          if (key != null) {
+            Optional<Build> existing =
+                queryBuild(c, "project = ? AND idempotency_key = ?", b.project(), key);
+            if (existing.isPresent()) {
+              return existing.get();
+            }
+          }
+          long now = System.currentTimeMillis();
+          long id;
+          try (PreparedStatement insert =
+              c.prepareStatement(
+                  "INSERT INTO builds (project, title, ref, commit_sha, url, status, steps,"
+                      + " line_count, last_event_id, created_at, idempotency_key)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, '[]', 0, 1, ?, ?)",
+                  Statement.RETURN_GENERATED_KEYS)) {
+            insert.setString(1, b.project());
+            insert.setString(2, b.title());
+            insert.setString(3, b.ref());
+            insert.setString(4, b.commit());
+            insert.setString(5, b.url());
+            insert.setString(6, BuildStatus.QUEUED);
+            insert.setLong(7, now);
+            insert.setString(8, key);
+            insert.executeUpdate();
+            try (ResultSet keys = insert.getGeneratedKeys()) {
+              keys.next();
+              id = keys.getLong(1);
+            }
+          }
+          Build created =
+              new Build(
+                  id,
+                  b.project(),
+                  b.title(),
+                  b.ref(),
+                  b.commit(),
+                  b.url(),
+                  BuildStatus.QUEUED,
+                  List.of(),
+                  0,
+                  1,
+                  Instant.ofEpochMilli(now).toString(),
+                  null,
+                  null);
+          insertEvents(c, List.of(new StoredEvent(id, 1, "build", eventData.apply(created), 0, 0)));
+          return created;
+        });
+  }
+
+  @Override
+  public Optional<Build> findBuild(long id) {
+    return inTransaction(c -> queryBuild(c, "id = ?", id));
+  }
+
+  @Override
+  public List<Build> listBuilds(BuildFilter f) {
+    StringBuilder where = new StringBuilder("1 = 1");
+    List<Object> args = new ArrayList<>();
+    if (f.project() != null) {
+      where.append(" AND project = ?");
+      args.add(f.project());
+    }
+    if (f.status() != null) {
+      where.append(" AND status = ?");
+      args.add(f.status());
+    }
+    if (f.before() != null) {
+      where.append(" AND id < ?");
+      args.add(f.before());
+    }
+    String sql =
+        "SELECT " + BUILD_COLUMNS + " FROM builds WHERE " + where + " ORDER BY id DESC LIMIT ?";
+    args.add(f.limit());
+    return inTransaction(
+        c -> {
+          try (PreparedStatement q = c.prepareStatement(sql)) {
+            bind(q, args.toArray());
+            return readBuilds(q);
+          }
+        });
+  }
+
+  @Override
+  public Outcome mutate(long buildId, Long seq, Function<Build, Mutation> change) {
+    return inTransaction(
+        c -> {
+          Build current =
+              queryBuild(c, "id = ? FOR UPDATE", buildId)
+                  .orElseThrow(() -> new NoSuchElementException("build " + buildId));
+          if (seq != null) {
+            Optional<String> earlier = chunkReply(c, buildId, seq);
+            if (earlier.isPresent()) {
+              return new Outcome(null, earlier.get());
+            }
+          }
+          Mutation m = change.apply(current);
+          insertEvents(c, m.events());
+          updateBuild(c, m.build());
+          if (seq != null) {
+            try (PreparedStatement q =
+                c.prepareStatement(
+                    "INSERT INTO log_chunks (build_id, seq, reply) VALUES (?, ?, ?)")) {
+              bind(q, buildId, seq, m.reply());
+              q.executeUpdate();
+            }
+          }
+          return new Outcome(m, m.reply());
+        });
+  }
+
+  @Override
+  public List<StoredEvent> readEvents(long buildId, long afterId, long upToId, int limit) {
+    return queryEvents(
+        "build_id = ? AND id > ? AND id <= ? ORDER BY id LIMIT ?", buildId, afterId, upToId, limit);
+  }
+
+  @Override
+  public List<StoredEvent> readLogEvents(long buildId, long fromLine, long toLine, int limit) {
+    return queryEvents(
+        "build_id = ? AND last_line >= ? AND first_line <= ? AND first_line > 0"
+            + " ORDER BY last_line LIMIT ?",
+        buildId,
+        fromLine,
+        toLine,
+        limit);
+  }
+
+  private List<StoredEvent> queryEvents(String where, Object... args) {
+    return inTransaction(
+        c -> {
+          try (PreparedStatement q =
+              c.prepareStatement(
+                  "SELECT build_id, id, type, data, first_line, last_line FROM events WHERE "
+                      + where)) {
+            bind(q, args);
+            List<StoredEvent> events = new ArrayList<>();
+            try (ResultSet rs = q.executeQuery()) {
+              while (rs.next()) {
+                events.add(
+                    new StoredEvent(
+                        rs.getLong(1),
+                        rs.getLong(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getLong(5),
+                        rs.getLong(6)));
+              }
+            }
+            return events;
+          }
+        });
+  }
+
+  private void insertEvents(Connection c, List<StoredEvent> events) throws SQLException {
+    if (events.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement q =
+        c.prepareStatement(
+            "INSERT INTO events (build_id, id, type, data, first_line, last_line)"
+                + " VALUES (?, ?, ?, ?, ?, ?)")) {
+      for (StoredEvent e : events) {
+        bind(q, e.buildId(), e.id(), e.type(), e.data(), e.firstLine(), e.lastLine());
+        q.addBatch();
+      }
+      q.executeBatch();
+    }
+  }
+
+  private void updateBuild(Connection c, Build b) throws SQLException {
+    try (PreparedStatement q =
+        c.prepareStatement(
+            "UPDATE builds SET status = ?, steps = ?, line_count = ?, last_event_id = ?,"
+                + " started_at = ?, finished_at = ? WHERE id = ?")) {
+      bind(
+          q,
+          b.status(),
+          json.write(b.steps()),
+          b.lineCount(),
+          b.lastEventId(),
+          millis(b.startedAt()),
+          millis(b.finishedAt()),
+          b.id());
+      q.executeUpdate();
+    }
+  }
+
+  private Optional<String> chunkReply(Connection c, long buildId, long seq) throws SQLException {
+    try (PreparedStatement q =
+        c.prepareStatement("SELECT reply FROM log_chunks WHERE build_id = ? AND seq = ?")) {
+      bind(q, buildId, seq);
+      try (ResultSet rs = q.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
+  private Optional<Build> queryBuild(Connection c, String where, Object... args)
+      throws SQLException {
+    try (PreparedStatement q =
+        c.prepareStatement("SELECT " + BUILD_COLUMNS + " FROM builds WHERE " + where)) {
+      bind(q, args);
+      return readBuilds(q).stream().findFirst();
+    }
+  }
+
+  private List<Build> readBuilds(PreparedStatement q) throws SQLException {
+    List<Build> builds = new ArrayList<>();
+    try (ResultSet rs = q.executeQuery()) {
+      while (rs.next()) {
+        builds.add(
+            new Build(
+                rs.getLong("id"),
+                rs.getString("project"),
+                rs.getString("title"),
+                rs.getString("ref"),
+                rs.getString("commit_sha"),
+                rs.getString("url"),
+                rs.getString("status"),
+                steps(rs.getString("steps")),
+                rs.getLong("line_count"),
+                rs.getLong("last_event_id"),
+                instant(rs, "created_at"),
+                instant(rs, "started_at"),
+                instant(rs, "finished_at")));
+      }
+    }
+    return builds;
+  }
+
+  private List<Step> steps(String stored) {
+    try {
+      return json.mapper().readValue(stored, STEPS);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String instant(ResultSet rs, String column) throws SQLException {
+    long millis = rs.getLong(column);
+    return rs.wasNull() ? null : Instant.ofEpochMilli(millis).toString();
+  }
+
+  private static Long millis(String instant) {
+    return instant == null ? null : Instant.parse(instant).toEpochMilli();
+  }
+
+  private static void bind(PreparedStatement q, Object... args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      if (args[i] == null) {
+        q.setNull(i + 1, Types.NULL);
+      } else {
+        q.setObject(i + 1, args[i]);
+      }
+    }
+  }
+
+  private interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private <T> T inTransaction(Work<T> work) {
+    try (Connection c = database.dataSource().getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (RuntimeException | SQLException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StoreException(e);
+    }
+  }
+}

@@ -1,0 +1,11 @@
+package dev.tailboard.store;
+
+import dev.tailboard.build.Build;
+import java.util.List;
+
+/**
+ * What one publish changes: the build's new summary and the events it appends, numbered from the
+ * old {@code lastEventId + 1}. {@code reply} is the JSON answer to the publisher, kept with the
+ * chunk's {@code seq} (if any) so that a retried chunk gets the same answer.
+ */
+public record Mutation(Build build, List<StoredEvent> events, String reply) {}
