@@ -1,0 +1,59 @@
+package dev.tailboard.testing;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+
+/**
+ * The Tailboard WAR the build started in Jetty for the integration tests (see the pom), and tokens
+ * signed with the secret it was given.
+ */
+public final class ItServer {
+
+  private ItServer() {}
+
+  public static String baseUrl() {
+    return System.getProperty("tailboard.it.baseUrl", "http://127.0.0.1:8080");
+  }
+
+  public static String secret() {
+    return System.getProperty("tailboard.it.secret", "integration-test-secret-0123456789abcdef");
+  }
+
+  /** A token with the given scope, valid for an hour. */
+  public static String token(String scope) {
+    return token("tester", scope, Duration.ofHours(1));
+  }
+
+  public static String token(String subject, String scope, Duration ttl) {
+    return sign(subject, scope, Instant.now().plus(ttl), secret());
+  }
+
+  public static String sign(String subject, String scope, Instant expiry, String secret) {
+    try {
+      JWTClaimsSet claims =
+          new JWTClaimsSet.Builder()
+              .subject(subject)
+              .claim("scope", scope)
+              .expirationTime(Date.from(expiry))
+              .build();
+      SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+      jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
+      return jwt.serialize();
+    } catch (JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A token that may publish to and read every project. */
+  public static String publisher() {
+    return token("publish:** read:**");
+  }
+}
