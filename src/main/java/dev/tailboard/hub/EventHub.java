@@ -211,7 +211,7 @@ public class EventHub {
   }
 
   private void fanOut(long buildId, List<StoredEvent> events, Build after) {
-    metrics.published.add(events.size());
+    metrics.onPublished(events.size());
     Set<Subscription> subs = topics.get(buildId);
     if (subs != null) {
       for (Subscription s : subs) {

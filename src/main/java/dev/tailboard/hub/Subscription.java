@@ -77,7 +77,7 @@ public final class Subscription {
       endAtId = upToId;
     }
     if (upToId > afterId) {
-      metrics.replays.increment();
+      metrics.onReplay();
     }
     schedule();
   }
@@ -94,12 +94,12 @@ public final class Subscription {
     }
     if (queue.size() >= limits.queueEvents()) {
       int merged = merger.merge(queue);
-      metrics.merges.add(merged);
+      metrics.onMerged(merged);
       queuedBytes = queue.stream().mapToInt(StoredEvent::weight).sum();
     }
     if (queue.size() >= limits.queueEvents()
         || queuedBytes + event.weight() > limits.queueBytes()) {
-      metrics.slowDisconnects.increment();
+      metrics.onSlowDisconnect();
       abandon();
       return;
     }
@@ -112,7 +112,7 @@ public final class Subscription {
   void tick(long now) {
     long since = writingSince;
     if (since != 0 && now - since > limits.writeTimeoutMillis()) {
-      metrics.stalledWrites.increment();
+      metrics.onStalledWrite();
       synchronized (this) {
         abandon();
       }
@@ -203,7 +203,7 @@ public final class Subscription {
       }
       for (StoredEvent e : page) {
         write(e);
-        metrics.replayedEvents.increment();
+        metrics.onReplayed();
       }
       synchronized (this) {
         replayAfter = page.get(page.size() - 1).id();
@@ -218,7 +218,7 @@ public final class Subscription {
         delivery.heartbeat();
       } else {
         delivery.send(event);
-        metrics.delivered.increment();
+        metrics.onDelivered();
       }
     } finally {
       writingSince = 0;

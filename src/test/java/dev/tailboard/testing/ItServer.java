@@ -19,8 +19,30 @@ public final class ItServer {
 
   private ItServer() {}
 
+  private static volatile boolean up;
+
+  /** The server's base URL; the first call waits until the forked server answers its health. */
   public static String baseUrl() {
-    return System.getProperty("tailboard.it.baseUrl", "http://127.0.0.1:8080");
+    String base = System.getProperty("tailboard.it.baseUrl", "http://127.0.0.1:8080");
+    if (!up) {
+      awaitHealthy(base);
+      up = true;
+    }
+    return base;
+  }
+
+  private static void awaitHealthy(String base) {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpRequest health =
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/health")).build();
+    org.awaitility.Awaitility.await("Tailboard at " + base)
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofMillis(250))
+        .ignoreExceptions()
+        .until(
+            () ->
+                http.send(health, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode()
+                    == 200);
   }
 
   public static String secret() {
