@@ -1,5 +1,6 @@
 package dev.tailboard.build;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import dev.tailboard.auth.Access;
 import dev.tailboard.config.Config;
@@ -36,6 +37,7 @@ public class LongPollResource {
   public record PolledEvent(long id, String event, @JsonRawValue String data) {}
 
   /** The poll answer. {@code done}: the build is finished and these are its last events. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record PollAnswer(List<PolledEvent> events, long last, boolean done, Boolean reset) {}
 
   @Inject EventHub hub;

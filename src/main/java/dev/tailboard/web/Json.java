@@ -1,20 +1,21 @@
 package dev.tailboard.web;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.UncheckedIOException;
 
-/** The one JSON mapper of the application, shared by JAX-RS, the store and the event hub. */
+/**
+ * The one JSON mapper of the application, shared by JAX-RS, the store and the event hub. Null
+ * fields are written (a build summary always has every field); event payloads that leave out absent
+ * fields say so with {@code @JsonInclude}.
+ */
 @ApplicationScoped
 public class Json {
 
   private final ObjectMapper mapper =
-      new ObjectMapper()
-          .setSerializationInclusion(JsonInclude.Include.NON_NULL)
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   public ObjectMapper mapper() {
     return mapper;

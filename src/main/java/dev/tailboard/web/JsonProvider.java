@@ -1,20 +1,26 @@
 package dev.tailboard.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
+import jakarta.enterprise.inject.spi.CDI;
 import jakarta.ws.rs.ext.ContextResolver;
 import jakarta.ws.rs.ext.Provider;
 
-/** Hands Jersey's Jackson support the application's one mapper. */
+/**
+ * Hands Jersey's Jackson support the application's one mapper. Jersey creates providers itself, so
+ * the mapper is looked up from CDI rather than injected.
+ */
 @Provider
-@ApplicationScoped
 public class JsonProvider implements ContextResolver<ObjectMapper> {
 
-  @Inject Json json;
+  private volatile ObjectMapper mapper;
 
   @Override
   public ObjectMapper getContext(Class<?> type) {
-    return json.mapper();
+    ObjectMapper m = mapper;
+    if (m == null) {
+      m = CDI.current().select(Json.class).get().mapper();
+      mapper = m;
+    }
+    return m;
   }
 }
