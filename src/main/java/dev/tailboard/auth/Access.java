@@ -59,7 +59,17 @@ public class Access {
 
   /** Whether {@link #requireRead} would pass, for filtering lists and feeds. */
   public boolean mayRead(SecurityContext sc, String project) {
-    return anonymousRead || caller(sc).canRead(project);
+    return mayRead(caller(sc), project);
+  }
+
+  /** Whether this caller may read the project (stream it, join its build rooms). */
+  public boolean mayRead(Caller caller, String project) {
+    return anonymousRead || caller.canRead(project);
+  }
+
+  /** Free rooms need any valid token unless anonymous reading is on. */
+  public boolean mayJoinFreeRoom(Caller caller) {
+    return anonymousRead || caller.authenticated();
   }
 
   public Caller requireAdmin(SecurityContext sc) {

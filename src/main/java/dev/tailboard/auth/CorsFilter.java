@@ -24,7 +24,7 @@ import java.util.List;
 @ApplicationScoped
 public class CorsFilter implements ContainerRequestFilter, ContainerResponseFilter {
 
-  static final String ALLOW_METHODS = "GET, POST, DELETE, OPTIONS";
+  static final String ALLOW_METHODS = "GET, POST, PUT, DELETE, OPTIONS";
   static final String ALLOW_HEADERS = "Authorization, Content-Type, Last-Event-ID, Idempotency-Key";
   private static final String MAX_AGE_SECONDS = "600";
 
@@ -42,10 +42,17 @@ public class CorsFilter implements ContainerRequestFilter, ContainerResponseFilt
 
   @Override
   public void filter(ContainerRequestContext request) {
+    String origin = request.getHeaderString("Origin");
     if (!isPreflight(request)) {
+      // A browser sends a "simple" cross-site POST with cookies and no preflight: refuse
+      // changes from foreign origins outright (cross-site request forgery).
+      if (isUnsafe(request.getMethod()) && !policy.allows(origin, ownOrigin(request))) {
+        request.abortWith(
+            ProblemException.forbidden("Origin " + origin + " may not change anything here")
+                .toResponse());
+      }
       return;
     }
-    String origin = request.getHeaderString("Origin");
     if (!policy.allows(origin, ownOrigin(request))) {
       request.abortWith(
           ProblemException.forbidden("Origin " + origin + " may not call this API").toResponse());
@@ -79,6 +86,10 @@ public class CorsFilter implements ContainerRequestFilter, ContainerResponseFilt
       headers.putSingle("Access-Control-Allow-Origin", origin);
       headers.putSingle("Access-Control-Allow-Credentials", "true");
     }
+  }
+
+  private static boolean isUnsafe(String method) {
+    return !"GET".equals(method) && !"HEAD".equals(method) && !"OPTIONS".equals(method);
   }
 
   private static boolean isPreflight(ContainerRequestContext request) {

@@ -9,7 +9,7 @@ import java.util.Optional;
  * Finds the token a request carries: the {@code Authorization: Bearer} header first, then the
  * session cookie, then (only when enabled) the {@code access_token} query parameter.
  */
-final class TokenLocator {
+public final class TokenLocator {
 
   static final String QUERY_PARAMETER = "access_token";
   private static final String BEARER = "bearer";
@@ -17,14 +17,14 @@ final class TokenLocator {
   private TokenLocator() {}
 
   /** Where a token came from; {@code toString} leaves the token out so it cannot be logged. */
-  record Found(String token, Source source) {
+  public record Found(String token, Source source) {
     @Override
     public String toString() {
       return "Found[token=redacted, source=" + source + "]";
     }
   }
 
-  enum Source {
+  public enum Source {
     HEADER,
     COOKIE,
     QUERY
@@ -46,6 +46,43 @@ final class TokenLocator {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The same search over a WebSocket handshake's headers and query parameters (header names in any
+   * case).
+   */
+  public static Optional<Found> find(
+      java.util.Map<String, java.util.List<String>> headers,
+      java.util.Map<String, java.util.List<String>> parameters,
+      boolean allowQuery) {
+    String bearer = bearer(header(headers, "Authorization"));
+    if (bearer != null) {
+      return Optional.of(new Found(bearer, Source.HEADER));
+    }
+    String cookies = header(headers, "Cookie");
+    if (cookies != null) {
+      for (String pair : cookies.split(";")) {
+        String[] kv = pair.strip().split("=", 2);
+        if (kv.length == 2 && kv[0].equals(SessionCookie.NAME) && !kv[1].isEmpty()) {
+          return Optional.of(new Found(kv[1], Source.COOKIE));
+        }
+      }
+    }
+    java.util.List<String> query = parameters.get(QUERY_PARAMETER);
+    if (allowQuery && query != null && !query.isEmpty()) {
+      return Optional.of(new Found(query.get(0), Source.QUERY));
+    }
+    return Optional.empty();
+  }
+
+  private static String header(java.util.Map<String, java.util.List<String>> headers, String name) {
+    for (var e : headers.entrySet()) {
+      if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
+        return e.getValue().get(0);
+      }
+    }
+    return null;
   }
 
   /** The token of a {@code Bearer} authorization, or null for no header or another scheme. */

@@ -26,6 +26,9 @@ public class BuildService {
 
   private static final Pattern PROJECT = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
 
+  /** "." and ".." segments are refused: they read as paths in URLs and globs. */
+  private static final Pattern DOT_SEGMENT = Pattern.compile("(^|/)\\.{1,2}(/|$)");
+
   /** Log events stay well under the store's largest string and keep SSE frames modest. */
   private static final int MAX_EVENT_CHARS = 256 * 1024;
 
@@ -40,12 +43,31 @@ public class BuildService {
   }
 
   public static String validProject(String project) {
-    if (project == null || project.length() > 200 || !PROJECT.matcher(project).matches()) {
+    if (project == null
+        || project.length() > 200
+        || !PROJECT.matcher(project).matches()
+        || DOT_SEGMENT.matcher(project).find()) {
       throw ProblemException.badRequest(
-          "project must match [A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)* and have at most 200"
-              + " characters");
+          "project must match [A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*, have no . or .. segment and"
+              + " at most 200 characters");
     }
     return project;
+  }
+
+  /** Checks a new build's fields against what the store keeps. */
+  public static NewBuild validNew(NewBuild b) {
+    validProject(b.project());
+    limit("title", b.title(), 1000);
+    limit("ref", b.ref(), 1000);
+    limit("commit", b.commit(), 200);
+    limit("url", b.url(), 2000);
+    return b;
+  }
+
+  private static void limit(String field, String value, int max) {
+    if (value != null && value.length() > max) {
+      throw ProblemException.badRequest(field + " may have at most " + max + " characters");
+    }
   }
 
   public Build find(long id) {
@@ -56,14 +78,14 @@ public class BuildService {
     return ProblemException.notFound("No build " + id);
   }
 
-  /** The result of an append: the reply, and whether lines past the cap were refused. */
-  public record Appended(AppendReply reply, boolean truncated, boolean repeated) {}
-
-  public Appended appendLog(long id, Long seq, List<String> raw, String step, String stream) {
+  /**
+   * Appends lines; a chunk {@code seq} already stored gets its first reply back. Lines past {@code
+   * log.maxLinesPerBuild} are refused and the reply says so ({@code truncated}).
+   */
+  public AppendReply appendLog(long id, Long seq, List<String> raw, String step, String stream) {
     int maxBytes = config.integer(Setting.LOG_MAX_LINE_BYTES);
     long maxLines = config.integer(Setting.LOG_MAX_LINES_PER_BUILD);
     List<String> lines = LogLines.splitAll(raw, maxBytes);
-    boolean[] truncated = new boolean[1];
     Outcome outcome =
         publish(
             id,
@@ -75,20 +97,19 @@ public class BuildService {
                 throw ProblemException.tooLarge(
                     "Build " + id + " reached log.maxLinesPerBuild (" + maxLines + " lines)");
               }
-              List<String> kept = lines;
-              if (lines.size() > room) {
-                kept = lines.subList(0, (int) room);
-                truncated[0] = true;
-              }
-              return logMutation(build, kept, step, stream);
+              boolean truncated = lines.size() > room;
+              List<String> kept = truncated ? lines.subList(0, (int) room) : lines;
+              return logMutation(build, kept, step, stream, truncated);
             });
-    return new Appended(
-        json.read(outcome.reply(), AppendReply.class), truncated[0], outcome.repeated());
+    return json.read(outcome.reply(), AppendReply.class);
   }
 
   public Build step(long id, String name, String status) {
     if (name == null || name.isBlank()) {
       throw ProblemException.badRequest("step name is required");
+    }
+    if (status == null) {
+      throw ProblemException.badRequest("step status is required");
     }
     String normalized = "started".equals(status) ? BuildStatus.RUNNING : status;
     if (!BuildStatus.RUNNING.equals(normalized)
@@ -103,6 +124,9 @@ public class BuildService {
   }
 
   public Build status(long id, String status) {
+    if (status == null) {
+      throw ProblemException.badRequest("status is required");
+    }
     if (!BuildStatus.RUNNING.equals(status) && !BuildStatus.isTerminal(status)) {
       throw ProblemException.badRequest(
           "status must be running, passed, failed, canceled or errored");
@@ -128,7 +152,8 @@ public class BuildService {
     return build;
   }
 
-  private Mutation logMutation(Build build, List<String> lines, String step, String stream) {
+  private Mutation logMutation(
+      Build build, List<String> lines, String step, String stream, boolean truncated) {
     Events events = new Events(build);
     Build current = events.start(build);
     long next = current.lineCount() + 1;
@@ -160,7 +185,7 @@ public class BuildService {
             events.lastId(),
             current.startedAt(),
             current.finishedAt());
-    AppendReply reply = new AppendReply(next, count, events.lastId());
+    AppendReply reply = new AppendReply(next, count, events.lastId(), truncated ? true : null);
     return new Mutation(updated, events.list, json.write(reply));
   }
 

@@ -38,14 +38,12 @@ public class LogResource {
   /** The JSON form of a log chunk. */
   public record LogBody(List<String> lines, String step, String stream) {}
 
-  /** A text/plain body longer than this (in lines) is published in several batches. */
-  private static final int STREAM_BATCH_LINES = 1000;
-
   @Inject BuildService builds;
   @Inject EventStore store;
   @Inject Access access;
   @Inject Config config;
   @Inject Json json;
+  @Inject LogFlusher flusher;
   @Context SecurityContext security;
 
   @POST
@@ -100,27 +98,14 @@ public class LogResource {
       return answer(builds.appendLog(id, seq, lines, step, null));
     }
     LineReader reader = new LineReader(body, Math.max(maxLine, 1 << 20));
-    AppendReply first = null;
-    BuildService.Appended last = null;
-    List<String> batch = new ArrayList<>();
+    StreamingAppend upload = new StreamingAppend(builds, id, step, flusher.executor());
     for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-      batch.add(line);
-      if (batch.size() >= STREAM_BATCH_LINES || !reader.ready()) {
-        last = builds.appendLog(id, null, batch, step, null);
-        first = first == null ? last.reply() : first;
-        batch = new ArrayList<>();
-        if (last.truncated()) {
-          return answer(last);
-        }
+      upload.add(line);
+      if (!reader.ready()) {
+        upload.flush();
       }
     }
-    if (!batch.isEmpty() || last == null) {
-      last = builds.appendLog(id, null, batch, step, null);
-      first = first == null ? last.reply() : first;
-    }
-    AppendReply whole =
-        new AppendReply(first.first(), last.reply().last(), last.reply().lastEventId());
-    return answer(new BuildService.Appended(whole, last.truncated(), false));
+    return answer(upload.finish());
   }
 
   /** {@code curl -T - URL} uploads with PUT; it is the same append. */
@@ -198,16 +183,19 @@ public class LogResource {
     return bytes;
   }
 
-  private static Response answer(BuildService.Appended appended) {
-    if (appended.truncated()) {
-      AppendReply r = appended.reply();
-      throw ProblemException.tooLarge(
-          "log.maxLinesPerBuild reached: kept lines "
-              + r.first()
-              + " to "
-              + r.last()
-              + ", refused the rest");
+  private static Response answer(AppendReply reply) {
+    if (reply.wasTruncated()) {
+      throw truncated(reply);
     }
-    return Response.ok(appended.reply()).build();
+    return Response.ok(reply).build();
+  }
+
+  static ProblemException truncated(AppendReply r) {
+    return ProblemException.tooLarge(
+        "log.maxLinesPerBuild reached: kept lines "
+            + r.first()
+            + " to "
+            + r.last()
+            + ", refused the rest");
   }
 }

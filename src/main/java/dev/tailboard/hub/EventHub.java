@@ -149,6 +149,16 @@ public class EventHub {
    * @throws NoSuchElementException if the build does not exist
    */
   public Subscription subscribe(long buildId, long afterId, Delivery delivery) {
+    return subscribe(buildId, build -> afterId, delivery);
+  }
+
+  /** Subscribes to a build's events from now on: nothing stored is replayed. */
+  public Subscription subscribeLive(long buildId, Delivery delivery) {
+    return subscribe(buildId, Build::lastEventId, delivery);
+  }
+
+  private Subscription subscribe(
+      long buildId, java.util.function.ToLongFunction<Build> after, Delivery delivery) {
     ReentrantLock lock = stripe(buildId);
     lock.lock();
     try {
@@ -157,7 +167,7 @@ public class EventHub {
       if (!build.finished()) {
         topics.computeIfAbsent(buildId, id -> ConcurrentHashMap.newKeySet()).add(s);
       }
-      s.start(afterId, build.lastEventId(), build.finished());
+      s.start(after.applyAsLong(build), build.lastEventId(), build.finished());
       return s;
     } finally {
       lock.unlock();

@@ -133,6 +133,11 @@ public final class Subscription {
     abandon();
   }
 
+  /** Ends the subscription: its delivery is closed on a writer thread and it is forgotten. */
+  public void cancel() {
+    close();
+  }
+
   private void abandon() {
     closing = true;
     queue.clear();

@@ -15,7 +15,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,12 +31,26 @@ public class JdbcEventStore implements EventStore {
           + " created_at, started_at, finished_at";
   private static final TypeReference<List<Step>> STEPS = new TypeReference<>() {};
 
-  @Inject Database database;
+  @Inject Jdbc jdbc;
   @Inject Json json;
 
   @Override
   public Build createBuild(NewBuild b, String key, Function<Build, String> eventData) {
-    return inTransaction(
+    try {
+      return insertBuild(b, key, eventData);
+    } catch (StoreException e) {
+      if (key != null && e.isConstraintViolation()) {
+        // a concurrent request with the same key won the insert: answer with its build
+        return jdbc.inTransaction(
+                c -> queryBuild(c, "project = ? AND idempotency_key = ?", b.project(), key))
+            .orElseThrow(() -> e);
+      }
+      throw e;
+    }
+  }
+
+  private Build insertBuild(NewBuild b, String key, Function<Build, String> eventData) {
+    return jdbc.inTransaction(
         c -> {
           if (key != null) {
             Optional<Build> existing =
@@ -90,7 +103,7 @@ public class JdbcEventStore implements EventStore {
 
   @Override
   public Optional<Build> findBuild(long id) {
-    return inTransaction(c -> queryBuild(c, "id = ?", id));
+    return jdbc.inTransaction(c -> queryBuild(c, "id = ?", id));
   }
 
   @Override
@@ -112,10 +125,10 @@ public class JdbcEventStore implements EventStore {
     String sql =
         "SELECT " + BUILD_COLUMNS + " FROM builds WHERE " + where + " ORDER BY id DESC LIMIT ?";
     args.add(f.limit());
-    return inTransaction(
+    return jdbc.inTransaction(
         c -> {
           try (PreparedStatement q = c.prepareStatement(sql)) {
-            bind(q, args.toArray());
+            Jdbc.bind(q, args.toArray());
             return readBuilds(q);
           }
         });
@@ -123,7 +136,7 @@ public class JdbcEventStore implements EventStore {
 
   @Override
   public Outcome mutate(long buildId, Long seq, Function<Build, Mutation> change) {
-    return inTransaction(
+    return jdbc.inTransaction(
         c -> {
           Build current =
               queryBuild(c, "id = ? FOR UPDATE", buildId)
@@ -141,7 +154,7 @@ public class JdbcEventStore implements EventStore {
             try (PreparedStatement q =
                 c.prepareStatement(
                     "INSERT INTO log_chunks (build_id, seq, reply) VALUES (?, ?, ?)")) {
-              bind(q, buildId, seq, m.reply());
+              Jdbc.bind(q, buildId, seq, m.reply());
               q.executeUpdate();
             }
           }
@@ -167,13 +180,13 @@ public class JdbcEventStore implements EventStore {
   }
 
   private List<StoredEvent> queryEvents(String where, Object... args) {
-    return inTransaction(
+    return jdbc.inTransaction(
         c -> {
           try (PreparedStatement q =
               c.prepareStatement(
                   "SELECT build_id, id, type, data, first_line, last_line FROM events WHERE "
                       + where)) {
-            bind(q, args);
+            Jdbc.bind(q, args);
             List<StoredEvent> events = new ArrayList<>();
             try (ResultSet rs = q.executeQuery()) {
               while (rs.next()) {
@@ -201,7 +214,7 @@ public class JdbcEventStore implements EventStore {
             "INSERT INTO events (build_id, id, type, data, first_line, last_line)"
                 + " VALUES (?, ?, ?, ?, ?, ?)")) {
       for (StoredEvent e : events) {
-        bind(q, e.buildId(), e.id(), e.type(), e.data(), e.firstLine(), e.lastLine());
+        Jdbc.bind(q, e.buildId(), e.id(), e.type(), e.data(), e.firstLine(), e.lastLine());
         q.addBatch();
       }
       q.executeBatch();
@@ -213,7 +226,7 @@ public class JdbcEventStore implements EventStore {
         c.prepareStatement(
             "UPDATE builds SET status = ?, steps = ?, line_count = ?, last_event_id = ?,"
                 + " started_at = ?, finished_at = ? WHERE id = ?")) {
-      bind(
+      Jdbc.bind(
           q,
           b.status(),
           json.write(b.steps()),
@@ -229,7 +242,7 @@ public class JdbcEventStore implements EventStore {
   private Optional<String> chunkReply(Connection c, long buildId, long seq) throws SQLException {
     try (PreparedStatement q =
         c.prepareStatement("SELECT reply FROM log_chunks WHERE build_id = ? AND seq = ?")) {
-      bind(q, buildId, seq);
+      Jdbc.bind(q, buildId, seq);
       try (ResultSet rs = q.executeQuery()) {
         return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
       }
@@ -240,7 +253,7 @@ public class JdbcEventStore implements EventStore {
       throws SQLException {
     try (PreparedStatement q =
         c.prepareStatement("SELECT " + BUILD_COLUMNS + " FROM builds WHERE " + where)) {
-      bind(q, args);
+      Jdbc.bind(q, args);
       return readBuilds(q).stream().findFirst();
     }
   }
@@ -284,35 +297,5 @@ public class JdbcEventStore implements EventStore {
 
   private static Long millis(String instant) {
     return instant == null ? null : Instant.parse(instant).toEpochMilli();
-  }
-
-  private static void bind(PreparedStatement q, Object... args) throws SQLException {
-    for (int i = 0; i < args.length; i++) {
-      if (args[i] == null) {
-        q.setNull(i + 1, Types.NULL);
-      } else {
-        q.setObject(i + 1, args[i]);
-      }
-    }
-  }
-
-  private interface Work<T> {
-    T run(Connection c) throws SQLException;
-  }
-
-  private <T> T inTransaction(Work<T> work) {
-    try (Connection c = database.dataSource().getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (RuntimeException | SQLException e) {
-        c.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw new StoreException(e);
-    }
   }
 }

@@ -5,4 +5,11 @@ public class StoreException extends RuntimeException {
   public StoreException(Throwable cause) {
     super(cause.getMessage(), cause);
   }
+
+  /** True when a unique or other integrity constraint refused the write (SQLState 23xxx). */
+  public boolean isConstraintViolation() {
+    return getCause() instanceof java.sql.SQLException sql
+        && sql.getSQLState() != null
+        && sql.getSQLState().startsWith("23");
+  }
 }

@@ -1,0 +1,88 @@
+package dev.tailboard.build;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Publishes a streamed text body in batches, so {@code cmd | curl -T - URL} is live: a batch goes
+ * out when {@link #MAX_BATCH} lines wait, when the reader says the client paused, or at the latest
+ * {@link #MAX_DELAY_MILLIS} after its first line arrived. The deadline runs on the flusher's thread
+ * because the request thread may be blocked reading the next bytes, and a servlet input stream's
+ * {@code available()} cannot be trusted to say when that will happen.
+ */
+final class StreamingAppend {
+
+  static final int MAX_BATCH = 1000;
+  static final long MAX_DELAY_MILLIS = 50;
+
+  private final BuildService builds;
+  private final long buildId;
+  private final String step;
+  private final ScheduledExecutorService flusher;
+  private List<String> pending = new ArrayList<>();
+  private ScheduledFuture<?> due;
+  private AppendReply first;
+  private AppendReply last;
+  private RuntimeException failure;
+
+  StreamingAppend(
+      BuildService builds, long buildId, String step, ScheduledExecutorService flusher) {
+    this.builds = builds;
+    this.buildId = buildId;
+    this.step = step;
+    this.flusher = flusher;
+  }
+
+  /** Adds a line; throws the failure of an earlier batch (409, 413) to end the upload. */
+  synchronized void add(String line) {
+    if (failure != null) {
+      throw failure;
+    }
+    pending.add(line);
+    if (pending.size() >= MAX_BATCH) {
+      flush();
+    } else if (due == null) {
+      due = flusher.schedule(this::flush, MAX_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Publishes what is pending now. */
+  synchronized void flush() {
+    if (due != null) {
+      due.cancel(false);
+      due = null;
+    }
+    if (pending.isEmpty() || failure != null) {
+      return;
+    }
+    List<String> batch = pending;
+    pending = new ArrayList<>();
+    try {
+      AppendReply reply = builds.appendLog(buildId, null, batch, step, null);
+      first = first == null ? reply : first;
+      last = reply;
+      if (reply.wasTruncated()) {
+        failure = LogResource.truncated(reply);
+      }
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+  }
+
+  /** Publishes the rest and answers for the whole body: its first and last line. */
+  synchronized AppendReply finish() {
+    flush();
+    if (failure != null) {
+      throw failure;
+    }
+    if (last == null) {
+      // an empty body: nothing appended, but the caller still learns where the log stands
+      last = builds.appendLog(buildId, null, List.of(), step, null);
+      first = last;
+    }
+    return new AppendReply(first.first(), last.last(), last.lastEventId());
+  }
+}

@@ -1,0 +1,338 @@
+package dev.tailboard.room;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tailboard.auth.Caller;
+import dev.tailboard.build.Build;
+import dev.tailboard.config.Config;
+import dev.tailboard.config.Setting;
+import dev.tailboard.hub.Delivery;
+import dev.tailboard.hub.EventHub;
+import dev.tailboard.store.EventStore;
+import dev.tailboard.store.StoreException;
+import dev.tailboard.store.StoredEvent;
+import dev.tailboard.web.Json;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.websocket.Session;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/**
+ * Owns every room and connection: the WebSocket endpoint hands it frames, it checks them and
+ * applies them to the right {@link Room}. Also relays a build's step and status events from the
+ * {@link EventHub} into the build's room, pings every connection and closes the silent ones.
+ */
+@ApplicationScoped
+public class RoomService {
+
+  private static final Logger LOG = Logger.getLogger(RoomService.class.getName());
+  private static final Pattern FREE_ROOM = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+  private static final Pattern BUILD_ROOM = Pattern.compile("build-([0-9]{1,18})");
+  private static final String CONNECTION = "tailboard.connection";
+
+  /** Frames a slow member may have queued before it is closed and must resume. */
+  private static final int MAX_QUEUED_FRAMES = 1024;
+
+  @Inject RoomStore store;
+  @Inject EventStore builds;
+  @Inject EventHub hub;
+  @Inject Json json;
+  @Inject Config config;
+  @Inject dev.tailboard.auth.Access access;
+
+  private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, RoomConnection> connections = new ConcurrentHashMap<>();
+  private ScheduledExecutorService pinger;
+  private long pingMillis;
+
+  @PostConstruct
+  void start() {
+    pingMillis = config.integer(Setting.WS_PING_SECONDS) * 1000L;
+    pinger =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "tailboard-ws-ping");
+              t.setDaemon(true);
+              return t;
+            });
+    pinger.scheduleAtFixedRate(this::pingAll, pingMillis, pingMillis, TimeUnit.MILLISECONDS);
+  }
+
+  @PreDestroy
+  void stop() {
+    pinger.shutdownNow();
+    connections.values().forEach(c -> c.close(CloseCodes.SHUTDOWN, "server shutting down"));
+  }
+
+  /** A connection opened on {@code /ws/rooms/{room}} by {@code caller} (null: bad token). */
+  public void open(Session session, String roomName, Caller caller, String authError) {
+    session.setMaxTextMessageBufferSize(config.integer(Setting.WS_MAX_MESSAGE_BYTES));
+    RoomConnection conn =
+        new RoomConnection(
+            session, MAX_QUEUED_FRAMES, config.integer(Setting.WS_MAX_MESSAGES_PER_SECOND));
+    session.getUserProperties().put(CONNECTION, conn);
+    connections.put(conn.id(), conn);
+    String refusal = authError != null ? authError : refusal(roomName, caller);
+    if (refusal != null) {
+      conn.send(json.write(new Frames.Error("forbidden", refusal, null)));
+      conn.close(CloseCodes.POLICY, refusal);
+      return;
+    }
+    session.getUserProperties().put("tailboard.room", roomName);
+  }
+
+  private String refusal(String room, Caller caller) {
+    java.util.regex.Matcher build = BUILD_ROOM.matcher(room);
+    if (build.matches()) {
+      Optional<Build> b = builds.findBuild(Long.parseLong(build.group(1)));
+      if (b.isEmpty()) {
+        return "no build " + build.group(1);
+      }
+      return access.mayRead(caller, b.get().project())
+          ? null
+          : "you may not read " + b.get().project();
+    }
+    if (!FREE_ROOM.matcher(room).matches()) {
+      return "room names are build-<id> or [a-z0-9][a-z0-9-]{0,63}";
+    }
+    return access.mayJoinFreeRoom(caller) ? null : "a valid token is required";
+  }
+
+  /** A text frame from a client. */
+  public void message(Session session, String text) {
+    RoomConnection conn = connection(session);
+    if (conn == null) {
+      return;
+    }
+    switch (conn.rate().take()) {
+      case ABUSE -> {
+        conn.close(CloseCodes.RATE_LIMITED, "rate limit exceeded");
+        return;
+      }
+      case REFUSE -> {
+        conn.send(json.write(new Frames.Error("rate_limited", "slow down: message dropped", null)));
+        return;
+      }
+      default -> {}
+    }
+    JsonNode msg;
+    try {
+      msg = json.mapper().readTree(text);
+    } catch (JsonProcessingException e) {
+      conn.send(json.write(new Frames.Error("bad_json", "not a JSON object", null)));
+      return;
+    }
+    try {
+      dispatch(conn, session, msg);
+    } catch (BadMessage e) {
+      conn.send(json.write(new Frames.Error(e.code, e.getMessage(), ref(msg))));
+    } catch (InvalidChangeException e) {
+      conn.send(json.write(new Frames.Error("bad_changes", e.getMessage(), ref(msg))));
+    } catch (StoreException e) {
+      LOG.log(Level.WARNING, "store failed in room", e);
+      conn.send(json.write(new Frames.Error("unavailable", "not stored; try again", ref(msg))));
+    }
+  }
+
+  private void dispatch(RoomConnection conn, Session session, JsonNode msg) {
+    if (msg == null || !msg.isObject()) {
+      throw new BadMessage("bad_json", "a frame is one JSON object");
+    }
+    String type = text(msg, "type");
+    if (conn.room == null && !"hello".equals(type) && !"ping".equals(type)) {
+      throw new BadMessage("hello_first", "send hello first");
+    }
+    switch (type) {
+      case "hello" -> hello(conn, session, msg);
+      case "ping" -> conn.send(json.write(new Frames.Pong()));
+      case "chat" -> conn.room.chat(conn, text(msg, "id", 100), text(msg, "text", 10_000));
+      case "point" -> conn.room.point(conn, number(msg, "line"), optionalNumber(msg, "build"));
+      case "cursor" ->
+          conn.room.cursor(
+              conn, doc(conn, msg), (int) number(msg, "anchor"), (int) number(msg, "head"));
+      case "doc.push" ->
+          conn.room.push(conn, doc(conn, msg), (int) number(msg, "version"), updates(msg));
+      case "doc.pull" -> conn.room.pull(conn, doc(conn, msg), (int) number(msg, "version"));
+      default -> throw new BadMessage("unknown_type", "unknown type '" + type + "'");
+    }
+  }
+
+  private void hello(RoomConnection conn, Session session, JsonNode msg) {
+    if (conn.room != null) {
+      throw new BadMessage("already_joined", "hello was already sent");
+    }
+    String name = text(msg, "name", 64);
+    String sessionId = null;
+    Long resumeSeq = null;
+    JsonNode resume = msg.get("resume");
+    if (resume != null && !resume.isNull()) {
+      sessionId = text(resume, "session", 100);
+      resumeSeq = number(resume, "seq");
+    }
+    String roomName = (String) session.getUserProperties().get("tailboard.room");
+    while (true) {
+      Room room = rooms.computeIfAbsent(roomName, this::load);
+      synchronized (room) {
+        if (!room.isUnloaded()) {
+          room.join(conn, name, sessionId, resumeSeq);
+          return;
+        }
+      }
+      rooms.remove(roomName, room);
+    }
+  }
+
+  private Room load(String name) {
+    Room room = Room.load(name, store, json);
+    java.util.regex.Matcher build = BUILD_ROOM.matcher(name);
+    if (build.matches()) {
+      try {
+        room.relayWith(hub.subscribeLive(Long.parseLong(build.group(1)), new Relay(room)));
+      } catch (java.util.NoSuchElementException e) {
+        // the build is gone; the room still works
+      }
+    }
+    return room;
+  }
+
+  /** A pong from the client. */
+  public void pong(Session session) {
+    RoomConnection conn = connection(session);
+    if (conn != null) {
+      conn.pong();
+    }
+  }
+
+  /** The connection closed, for whatever reason. */
+  public void closed(Session session) {
+    RoomConnection conn = connection(session);
+    if (conn == null) {
+      return;
+    }
+    connections.remove(conn.id());
+    Room room = conn.room;
+    if (room != null) {
+      room.leave(conn);
+      rooms.computeIfPresent(room.name, (k, r) -> r == room && r.unloadIfEmpty() ? null : r);
+    }
+  }
+
+  /** Connections open now, for metrics and tests. */
+  public int connectionCount() {
+    return connections.size();
+  }
+
+  private void pingAll() {
+    long now = System.currentTimeMillis();
+    for (RoomConnection conn : new ArrayList<>(connections.values())) {
+      if (now - conn.lastPong() > 2 * pingMillis + 1000) {
+        conn.close(CloseCodes.TRY_AGAIN, "no pong");
+      } else {
+        conn.ping();
+      }
+    }
+  }
+
+  private RoomConnection connection(Session session) {
+    return (RoomConnection) session.getUserProperties().get(CONNECTION);
+  }
+
+  private static String ref(JsonNode msg) {
+    JsonNode id = msg == null ? null : msg.get("id");
+    return id != null && id.isTextual() ? id.asText() : null;
+  }
+
+  private static String doc(RoomConnection conn, JsonNode msg) {
+    String doc = text(msg, "doc", 64);
+    if (!conn.room.hasDoc(doc)) {
+      throw new BadMessage("unknown_doc", "no document '" + doc + "' in this room");
+    }
+    return doc;
+  }
+
+  private static List<Frames.Update> updates(JsonNode msg) {
+    JsonNode list = msg.get("updates");
+    if (list == null || !list.isArray() || list.isEmpty()) {
+      throw new BadMessage("missing_field", "updates must be a non-empty array");
+    }
+    List<Frames.Update> out = new ArrayList<>();
+    for (JsonNode u : list) {
+      JsonNode changes = u.get("changes");
+      if (changes == null || !changes.isArray()) {
+        throw new BadMessage("missing_field", "each update needs changes (ChangeSet JSON)");
+      }
+      out.add(new Frames.Update(text(u, "clientID", 100), changes.toString()));
+    }
+    return out;
+  }
+
+  private static String text(JsonNode msg, String field) {
+    return text(msg, field, 1000);
+  }
+
+  private static String text(JsonNode msg, String field, int max) {
+    JsonNode v = msg.get(field);
+    if (v == null || !v.isTextual() || v.asText().isEmpty()) {
+      throw new BadMessage("missing_field", field + " is required (a string)");
+    }
+    if (v.asText().length() > max) {
+      throw new BadMessage("too_long", field + " may have at most " + max + " characters");
+    }
+    return v.asText();
+  }
+
+  private static long number(JsonNode msg, String field) {
+    JsonNode v = msg.get(field);
+    if (v == null || !v.canConvertToLong() || !v.isIntegralNumber() || v.asLong() < 0) {
+      throw new BadMessage("missing_field", field + " is required (a whole number ≥ 0)");
+    }
+    return v.asLong();
+  }
+
+  private static Long optionalNumber(JsonNode msg, String field) {
+    return msg.has(field) && !msg.get(field).isNull() ? number(msg, field) : null;
+  }
+
+  /** A frame the protocol refuses: answered with an error frame, the connection stays. */
+  private static final class BadMessage extends RuntimeException {
+    final String code;
+
+    BadMessage(String code, String message) {
+      super(message);
+      this.code = code;
+    }
+  }
+
+  /** Hub delivery into a build's room: step and status changes become {@code build} frames. */
+  private static final class Relay implements Delivery {
+    private final Room room;
+
+    Relay(Room room) {
+      this.room = room;
+    }
+
+    @Override
+    public void send(StoredEvent event) {
+      if ("step".equals(event.type()) || "status".equals(event.type())) {
+        room.relay(event.type(), event.data());
+      }
+    }
+
+    @Override
+    public void heartbeat() {}
+
+    @Override
+    public void close() {}
+  }
+}

@@ -1,0 +1,49 @@
+package dev.tailboard.room;
+
+import java.util.List;
+
+/**
+ * The durable part of rooms: stored messages (numbered by the room's seq) and the shared documents'
+ * updates and snapshots. Each method returns only after what it wrote is committed.
+ */
+public interface RoomStore {
+
+  /** A stored message as sent to clients. */
+  record StoredFrame(long seq, String type, String clientId, String frame) {}
+
+  /** One collab update: the document version it applies to, who made it, its changes JSON. */
+  record DocUpdate(int version, String clientId, String changes) {}
+
+  /** A document's text at a version. */
+  record Snapshot(int version, String text) {}
+
+  /** The highest seq stored for the room, 0 if none. */
+  long lastSeq(String room);
+
+  /** Stores a message with the given seq, which the caller allocates in order. */
+  void append(String room, StoredFrame frame);
+
+  /**
+   * Stores a message and the document updates it carries in one transaction, so a document never
+   * has updates its room's history lacks, nor the reverse.
+   */
+  void appendDocUpdates(String room, String doc, List<DocUpdate> updates, StoredFrame frame);
+
+  /** Messages with seq greater than {@code afterSeq}, in seq order, at most {@code limit}. */
+  List<StoredFrame> after(String room, long afterSeq, int limit);
+
+  /** The newest {@code limit} messages of a type, oldest first. */
+  List<StoredFrame> latest(String room, String type, int limit);
+
+  /** The seq of a stored message with this client id, or -1. */
+  long seqOfClientId(String room, String clientId);
+
+  /** The document's snapshot (version 0 and empty text if none). */
+  Snapshot snapshot(String room, String doc);
+
+  /** Updates from {@code fromVersion} on, in version order. */
+  List<DocUpdate> updates(String room, String doc, int fromVersion);
+
+  /** Replaces the snapshot and drops the updates it covers. */
+  void compact(String room, String doc, Snapshot snapshot);
+}
