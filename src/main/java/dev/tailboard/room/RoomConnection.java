@@ -21,7 +21,9 @@ public final class RoomConnection {
 
   private final Session session;
   private final int maxQueued;
+  private final long maxQueuedChars;
   private final ArrayDeque<String> queue = new ArrayDeque<>();
+  private long queuedChars;
   private boolean sending;
   private boolean closed;
   private volatile long lastPong = System.currentTimeMillis();
@@ -31,9 +33,10 @@ public final class RoomConnection {
   volatile Frames.Member member;
   volatile Room room;
 
-  RoomConnection(Session session, int maxQueued, int maxPerSecond) {
+  RoomConnection(Session session, int maxQueued, long maxQueuedChars, int maxPerSecond) {
     this.session = session;
     this.maxQueued = maxQueued;
+    this.maxQueuedChars = maxQueuedChars;
     this.rate = new RateLimit(maxPerSecond);
   }
 
@@ -68,17 +71,19 @@ public final class RoomConnection {
       if (ephemeral && queue.size() >= maxQueued / 4) {
         return;
       }
-      if (queue.size() >= maxQueued) {
+      if (queue.size() >= maxQueued || queuedChars + frame.length() > maxQueuedChars) {
         closed = true;
         queue.clear();
+        queuedChars = 0;
         next = null;
       } else {
         queue.add(frame);
+        queuedChars += frame.length();
         if (sending) {
           return;
         }
         sending = true;
-        next = queue.poll();
+        next = poll();
       }
     }
     if (next == null) {
@@ -103,15 +108,24 @@ public final class RoomConnection {
       if (!result.isOK() || closed) {
         sending = false;
         queue.clear();
+        queuedChars = 0;
         return;
       }
-      next = queue.poll();
+      next = poll();
       if (next == null) {
         sending = false;
         return;
       }
     }
     write(next);
+  }
+
+  private String poll() {
+    String next = queue.poll();
+    if (next != null) {
+      queuedChars -= next.length();
+    }
+    return next;
   }
 
   synchronized int queued() {

@@ -41,9 +41,6 @@ public class RoomService {
   private static final Pattern BUILD_ROOM = Pattern.compile("build-([0-9]{1,18})");
   private static final String CONNECTION = "tailboard.connection";
 
-  /** Frames a slow member may have queued before it is closed and must resume. */
-  private static final int MAX_QUEUED_FRAMES = 1024;
-
   @Inject RoomStore store;
   @Inject EventStore builds;
   @Inject EventHub hub;
@@ -80,7 +77,10 @@ public class RoomService {
     session.setMaxTextMessageBufferSize(config.integer(Setting.WS_MAX_MESSAGE_BYTES));
     RoomConnection conn =
         new RoomConnection(
-            session, MAX_QUEUED_FRAMES, config.integer(Setting.WS_MAX_MESSAGES_PER_SECOND));
+            session,
+            config.integer(Setting.WS_QUEUE_FRAMES),
+            config.integer(Setting.WS_QUEUE_BYTES),
+            config.integer(Setting.WS_MAX_MESSAGES_PER_SECOND));
     session.getUserProperties().put(CONNECTION, conn);
     connections.put(conn.id(), conn);
     String refusal = authError != null ? authError : refusal(roomName, caller);

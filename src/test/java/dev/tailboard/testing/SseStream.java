@@ -81,6 +81,11 @@ public final class SseStream implements AutoCloseable {
     return out;
   }
 
+  /** Whether a {@code status} event with this status arrived. */
+  public boolean has(String type, String status) {
+    return of(type).stream().anyMatch(e -> status.equals(e.json().path("status").asText()));
+  }
+
   /** Every log line received, in order. */
   public List<String> logLines() {
     List<String> out = new ArrayList<>();
