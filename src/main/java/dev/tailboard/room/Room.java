@@ -188,6 +188,10 @@ final class Room {
 
   synchronized void pull(RoomConnection conn, String doc, int version) {
     CollabDoc d = doc(doc);
+    if (version > d.version()) {
+      throw new IllegalArgumentException(
+          "version " + version + " is ahead of the document (" + d.version() + ")");
+    }
     List<Frames.Update> updates = d.since(version);
     if (updates == null) {
       conn.send(json.write(new Frames.DocSnapshot(doc, d.version(), d.text())));

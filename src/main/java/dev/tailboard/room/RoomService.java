@@ -75,6 +75,12 @@ public class RoomService {
   /** A connection opened on {@code /ws/rooms/{room}} by {@code caller} (null: bad token). */
   public void open(Session session, String roomName, Caller caller, String authError) {
     session.setMaxTextMessageBufferSize(config.integer(Setting.WS_MAX_MESSAGE_BYTES));
+    try {
+      // each frame goes out as soon as it is sent, never held back for a batch
+      session.getAsyncRemote().setBatchingAllowed(false);
+    } catch (java.io.IOException e) {
+      LOG.log(Level.FINE, "cannot turn off batching", e);
+    }
     RoomConnection conn =
         new RoomConnection(
             session,
@@ -137,6 +143,8 @@ public class RoomService {
       dispatch(conn, session, msg);
     } catch (BadMessage e) {
       conn.send(json.write(new Frames.Error(e.code, e.getMessage(), ref(msg))));
+    } catch (IllegalArgumentException e) {
+      conn.send(json.write(new Frames.Error("bad_request", e.getMessage(), ref(msg))));
     } catch (InvalidChangeException e) {
       conn.send(json.write(new Frames.Error("bad_changes", e.getMessage(), ref(msg))));
     } catch (StoreException e) {

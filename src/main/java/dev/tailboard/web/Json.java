@@ -14,8 +14,14 @@ import java.io.UncheckedIOException;
 @ApplicationScoped
 public class Json {
 
-  private final ObjectMapper mapper =
-      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private final ObjectMapper mapper = newMapper();
+
+  private static ObjectMapper newMapper() {
+    ObjectMapper mapper =
+        new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    mapper.getFactory().setCharacterEscapes(new SurrogateEscapes());
+    return mapper;
+  }
 
   public ObjectMapper mapper() {
     return mapper;

@@ -233,6 +233,92 @@ class RoomIT {
     }
   }
 
+  private static Map<String, Object> push(int version, List<Object> changes) {
+    List<Map<String, Object>> updates = new ArrayList<>();
+    for (Object c : changes) {
+      updates.add(Map.of("clientID", "it", "changes", c));
+    }
+    return Map.of("type", "doc.push", "doc", "notes", "version", version, "updates", updates);
+  }
+
+  @Test
+  void sharedNotesFollowTheCollabAuthorityProtocol() {
+    String room = freshRoom();
+    try (WsClient alice = join(room, "alice");
+        WsClient bob = join(room, "bob")) {
+      alice.send(push(0, List.of(List.of(List.of(0, "hello")))));
+      await().atMost(WAIT).until(() -> bob.of("doc.updates").size() == 1);
+      await().atMost(WAIT).until(() -> alice.of("doc.updates").size() == 1);
+      assertThat(bob.of("doc.updates").get(0).get("version").asInt()).isZero();
+
+      // bob has not seen alice's update yet as far as his push says: stale, rejected
+      bob.send(push(0, List.of(List.of(List.of(0, "hi ")))));
+      await().atMost(WAIT).until(() -> !bob.of("doc.reject").isEmpty());
+      assertThat(bob.of("doc.reject").get(0).get("version").asInt()).isEqualTo(1);
+      bob.send(Map.of("type", "doc.pull", "doc", "notes", "version", 0));
+      await().atMost(WAIT).until(() -> bob.of("doc.updates").size() == 2);
+      bob.send(push(1, List.of(List.of(List.of(0, "hi "), 5))));
+      await().atMost(WAIT).until(() -> alice.of("doc.updates").size() == 2);
+
+      // changes that do not fit the document are refused and change nothing
+      alice.send(push(2, List.of(List.of(50, List.of(0, "x")))));
+      await()
+          .atMost(WAIT)
+          .until(() -> alice.has("error", e -> "bad_changes".equals(e.get("code").asText())));
+
+      // many more updates: the authority compacts, and a client from version 0 gets the text
+      StringBuilder expected = new StringBuilder("hi hello");
+      int version = 2;
+      for (int batch = 0; batch < 9; batch++) {
+        List<Object> changes = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+          changes.add(List.of(expected.length(), List.of(0, "!")));
+          expected.append('!');
+        }
+        alice.send(push(version, changes));
+        version += 50;
+        int done = batch + 3;
+        await().atMost(WAIT).until(() -> alice.of("doc.updates").size() == done);
+      }
+      bob.send(Map.of("type", "doc.pull", "doc", "notes", "version", 0));
+      await().atMost(WAIT).until(() -> !bob.of("doc.snapshot").isEmpty());
+      JsonNode snapshot = bob.of("doc.snapshot").get(0);
+      assertThat(snapshot.get("version").asInt()).isEqualTo(version);
+      assertThat(snapshot.get("text").asText()).isEqualTo(expected.toString());
+    }
+    // stored: a new member (and the room reloaded from the store) sees the same document
+    try (WsClient carol = join(room, "carol")) {
+      JsonNode notes = carol.welcome().get("docs").get("notes");
+      assertThat(notes.get("version").asInt()).isEqualTo(452);
+      assertThat(notes.get("text").asText()).startsWith("hi hello!!!").hasSize(8 + 450);
+    }
+  }
+
+  @Test
+  void halfAnEmojiSurvivesTheTripThroughTheServer() {
+    String room = freshRoom();
+    try (WsClient alice = join(room, "alice")) {
+      alice.send(push(0, List.of(List.of(List.of(0, "a😀b")))));
+      // CodeMirror counts UTF-16 units: this insert lands between the emoji's two halves
+      alice.send(push(1, List.of(List.of(2, List.of(0, "Z"), 2))));
+      await().atMost(WAIT).until(() -> alice.of("doc.updates").size() == 2);
+      try (WsClient bob = join(room, "bob")) {
+        assertThat(bob.welcome().get("docs").get("notes").get("text").asText())
+            .isEqualTo("a\uD83DZ\uDE00b");
+      }
+    }
+  }
+
+  @Test
+  void aPullFromTheFutureIsAnError() {
+    try (WsClient c = join(freshRoom(), "time-traveller")) {
+      c.send(Map.of("type", "doc.pull", "doc", "notes", "version", 50));
+      await().atMost(WAIT).until(() -> !c.of("error").isEmpty());
+      assertThat(c.of("error").get(0).get("code").asText()).isEqualTo("bad_request");
+      assertThat(c.of("doc.snapshot")).isEmpty();
+    }
+  }
+
   @Test
   void aSlowReaderIsClosedWithoutHurtingTheOthers() throws Exception {
     String room = freshRoom();
