@@ -20,6 +20,9 @@ public class Json {
     ObjectMapper mapper =
         new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     mapper.getFactory().setCharacterEscapes(new SurrogateEscapes());
+    // JAX-RS owns the entity streams: reading or writing a body must not close them.
+    mapper.getFactory().disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    mapper.getFactory().disable(com.fasterxml.jackson.core.JsonParser.Feature.AUTO_CLOSE_SOURCE);
     return mapper;
   }
 

@@ -46,7 +46,12 @@ public final class RoomBenchmark {
     String wsBase = ItServer.baseUrl().replaceFirst("^http", "ws") + "/ws/rooms/";
     for (int r = 0; r < rooms; r++) {
       for (int m = 0; m < members; m++) {
-        all.add(new Member(clients.get(all.size() % clients.size()), wsBase + "bench-" + r, m));
+        all.add(
+            new Member(
+                clients.get(all.size() % clients.size()),
+                wsBase + "bench-" + r,
+                m,
+                2 * seconds * members + 100));
       }
     }
     for (Member m : all) {
@@ -129,15 +134,16 @@ public final class RoomBenchmark {
   static final class Member implements WebSocket.Listener {
     final CountDownLatch joined = new CountDownLatch(1);
     final AtomicLong count = new AtomicLong();
-    private final long[] samples = new long[200_000];
+    private final long[] samples;
     private final AtomicInteger n = new AtomicInteger();
     private final StringBuilder partial = new StringBuilder();
     private final WebSocket ws;
     private final int index;
     private CompletableFuture<WebSocket> sending = CompletableFuture.completedFuture(null);
 
-    Member(HttpClient client, String url, int index) {
+    Member(HttpClient client, String url, int index, int expected) {
       this.index = index;
+      this.samples = new long[expected];
       this.ws = client.newWebSocketBuilder().buildAsync(URI.create(url), this).join();
       ws.sendText("{\"type\":\"hello\",\"name\":\"m" + index + "\"}", true).join();
     }

@@ -1,0 +1,82 @@
+package dev.tailboard.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.inject.spi.CDI;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.ext.MessageBodyReader;
+import jakarta.ws.rs.ext.MessageBodyWriter;
+import jakarta.ws.rs.ext.Provider;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Type;
+
+/**
+ * Reads and writes JSON bodies with the application's one mapper. Jersey's own Jackson feature is
+ * switched off ({@link TailboardApplication}): it chose between two providers depending on the
+ * order the container scanned classes in, and one of them failed at random.
+ */
+@Provider
+@Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+@Consumes(MediaType.APPLICATION_JSON)
+public class JsonBodies implements MessageBodyReader<Object>, MessageBodyWriter<Object> {
+
+  private volatile ObjectMapper mapper;
+
+  private ObjectMapper mapper() {
+    ObjectMapper m = mapper;
+    if (m == null) {
+      // Jersey creates providers itself, so the mapper is looked up rather than injected.
+      m = CDI.current().select(Json.class).get().mapper();
+      mapper = m;
+    }
+    return m;
+  }
+
+  private static boolean json(Class<?> type, MediaType media) {
+    return media != null
+        && media.getSubtype().endsWith("json")
+        && type != String.class
+        && !InputStream.class.isAssignableFrom(type)
+        && type != byte[].class;
+  }
+
+  @Override
+  public boolean isReadable(Class<?> type, Type generic, Annotation[] a, MediaType media) {
+    return json(type, media);
+  }
+
+  @Override
+  public Object readFrom(
+      Class<Object> type,
+      Type generic,
+      Annotation[] annotations,
+      MediaType media,
+      MultivaluedMap<String, String> headers,
+      InputStream body)
+      throws IOException {
+    return mapper().readValue(body, mapper().constructType(generic));
+  }
+
+  @Override
+  public boolean isWriteable(Class<?> type, Type generic, Annotation[] a, MediaType media) {
+    return json(type, media);
+  }
+
+  @Override
+  public void writeTo(
+      Object value,
+      Class<?> type,
+      Type generic,
+      Annotation[] annotations,
+      MediaType media,
+      MultivaluedMap<String, Object> headers,
+      OutputStream body)
+      throws IOException {
+    mapper().writerFor(mapper().constructType(generic)).writeValue(body, value);
+  }
+}
