@@ -14,7 +14,7 @@ mkdir -p target
 mvn -q -B test-compile -Dspotless.check.skip=true
 MAVEN_OPTS="-Xmx${BENCH_SERVER_HEAP:-1g}" mvn -q -B jetty:run -Dspotless.check.skip=true \
   -Djetty.http.port="$port" -Djetty.http.host=127.0.0.1 \
-  -Dtailboard.dataDir="$data" -Dtailboard.secret="$secret" \
+  -Dtailboard.dataDir="$data" -Dtailboard.secret="$secret" ${BENCH_SERVER_OPTS:-} \
   >"$log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT

@@ -28,6 +28,7 @@ public enum Setting {
   WS_MAX_MESSAGES_PER_SECOND("ws.maxMessagesPerSecond", "50"),
   WS_QUEUE_FRAMES("ws.queueFrames", "1024"),
   WS_QUEUE_BYTES("ws.queueBytes", "4194304"),
+  WS_WRITE_QUEUE("ws.writeQueue", "10000"),
   LOG_MAX_LINE_BYTES("log.maxLineBytes", "65536"),
   LOG_MAX_LINES_PER_BUILD("log.maxLinesPerBuild", "5000000"),
   LOG_MAX_CHUNK_LINES("log.maxChunkLines", "10000"),

@@ -8,6 +8,7 @@ import dev.tailboard.room.RoomStore.StoredFrame;
 import dev.tailboard.web.Json;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -32,7 +33,15 @@ final class Room {
 
   final String name;
   private final RoomStore store;
+  private final RoomWriter writer;
   private final Json json;
+
+  /** Stored messages given a seq, waiting for the group commit, in seq order. */
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+
+  /** Acks of resent chats whose first copy is not durable yet. */
+  private final List<Pending> waitingAcks = new ArrayList<>();
+
   private final Map<String, RoomConnection> members = new LinkedHashMap<>();
   private final Map<String, CollabDoc> docs = new LinkedHashMap<>();
   private final Map<String, Integer> snapshotVersions = new LinkedHashMap<>();
@@ -43,20 +52,35 @@ final class Room {
           return size() > RECENT_CLIENT_IDS;
         }
       };
+
+  /** The last seq given out. */
   private long seq;
+
+  /** The last seq stored and sent to members; the others are pending. */
+  private long durableSeq;
+
   private boolean unloaded;
   private Subscription relay;
 
-  private Room(String name, RoomStore store, Json json) {
+  /** A message waiting to be durable: then {@code ack} goes to its sender, {@code frame} to all. */
+  private record Pending(long seq, String frame, RoomConnection sender, String ack) {}
+
+  private Room(String name, RoomStore store, RoomWriter writer, Json json) {
     this.name = name;
     this.store = store;
+    this.writer = writer;
     this.json = json;
   }
 
   /** Loads a room's seq and documents from the store. */
-  static Room load(String name, RoomStore store, Json json) {
-    Room room = new Room(name, store, json);
+  static Room load(String name, RoomStore store, RoomWriter writer, Json json) {
+    Room room = new Room(name, store, writer, json);
     room.seq = store.lastSeq(name);
+    room.durableSeq = room.seq;
+    // A resent chat is recognised among the room's last RECENT_CLIENT_IDS messages.
+    for (StoredFrame f : store.latest(name, "chat", RECENT_CLIENT_IDS)) {
+      room.recentClientIds.put(f.clientId(), f.seq());
+    }
     RoomStore.Snapshot snapshot = store.snapshot(name, NOTES);
     CollabDoc doc = new CollabDoc(snapshot.version(), snapshot.text());
     for (DocUpdate u : store.updates(name, NOTES, snapshot.version())) {
@@ -77,7 +101,8 @@ final class Room {
 
   /** Marks the room unloaded if nobody is in it; returns whether it was. */
   synchronized boolean unloadIfEmpty() {
-    if (members.isEmpty()) {
+    // with writes pending, a reloaded room would hand out their seqs again
+    if (members.isEmpty() && pending.isEmpty()) {
       unloaded = true;
       if (relay != null) {
         relay.cancel();
@@ -100,20 +125,28 @@ final class Room {
     conn.member = member;
     conn.room = this;
     List<String> chat =
-        store.latest(this.name, "chat", CHAT_IN_WELCOME).stream().map(StoredFrame::frame).toList();
+        store.latest(this.name, "chat", CHAT_IN_WELCOME).stream()
+            .filter(f -> f.seq() <= durableSeq)
+            .map(StoredFrame::frame)
+            .toList();
     Map<String, Frames.DocState> docStates = new LinkedHashMap<>();
     docs.forEach((doc, d) -> docStates.put(doc, new Frames.DocState(d.version(), d.text())));
     List<Member> present = new ArrayList<>();
     members.values().forEach(m -> present.add(m.member));
     present.add(member);
-    conn.send(json.write(new Frames.Welcome(id, member, present, seq, chat, docStates)));
+    conn.send(json.write(new Frames.Welcome(id, member, present, durableSeq, chat, docStates)));
     if (resumeSeq != null) {
-      for (long after = resumeSeq; after < seq; ) {
+      // up to durableSeq from the store; pending ones reach this member live, once durable
+      for (long after = resumeSeq; after < durableSeq; ) {
         List<StoredFrame> page = store.after(this.name, after, REPLAY_PAGE);
         if (page.isEmpty()) {
           break;
         }
-        page.forEach(f -> conn.send(f.frame()));
+        for (StoredFrame f : page) {
+          if (f.seq() <= durableSeq) {
+            conn.send(f.frame());
+          }
+        }
         after = page.get(page.size() - 1).seq();
       }
     }
@@ -131,21 +164,61 @@ final class Room {
 
   synchronized void chat(RoomConnection conn, String clientId, String text) {
     Long earlier = recentClientIds.get(clientId);
-    if (earlier == null) {
-      long stored = store.seqOfClientId(name, clientId);
-      earlier = stored < 0 ? null : stored;
-    }
     if (earlier != null) {
-      conn.send(json.write(new Frames.Ack(clientId, earlier)));
+      String ack = json.write(new Frames.Ack(clientId, earlier));
+      if (earlier <= durableSeq) {
+        conn.send(ack);
+      } else {
+        waitingAcks.add(new Pending(earlier, null, conn, ack));
+      }
       return;
     }
     long next = seq + 1;
     String frame = json.write(new Frames.Chat(next, clientId, conn.member, text, now()));
-    store.append(name, new StoredFrame(next, "chat", clientId, frame));
-    seq = next;
+    queue(
+        new RoomStore.Write(name, new StoredFrame(next, "chat", clientId, frame), null, null, null),
+        new Pending(next, frame, conn, json.write(new Frames.Ack(clientId, next))));
     recentClientIds.put(clientId, next);
-    conn.send(json.write(new Frames.Ack(clientId, next)));
-    broadcast(frame);
+  }
+
+  /** Hands a write to the group commit; the message goes out once it is durable. */
+  private void queue(RoomStore.Write write, Pending p) {
+    if (!writer.offer(this, write)) {
+      throw new dev.tailboard.store.StoreException(
+          new java.sql.SQLException("room writes queue full"));
+    }
+    seq = p.seq();
+    pending.add(p);
+  }
+
+  /** The group commit stored everything up to {@code storedSeq}: acknowledge and broadcast. */
+  synchronized void durable(long storedSeq) {
+    while (!pending.isEmpty() && pending.peek().seq() <= storedSeq) {
+      Pending p = pending.poll();
+      durableSeq = p.seq();
+      if (p.sender() != null) {
+        p.sender().send(p.ack());
+      }
+      broadcast(p.frame());
+    }
+    waitingAcks.removeIf(
+        w -> {
+          if (w.seq() <= durableSeq) {
+            w.sender().send(w.ack());
+            return true;
+          }
+          return false;
+        });
+  }
+
+  /**
+   * The store refused a batch: what members were told no longer matches what is stored. Close
+   * everyone (1011); the room reloads from the store on the next join and clients resume.
+   */
+  synchronized void failed() {
+    unloaded = true;
+    pending.clear();
+    members.values().forEach(m -> m.close(CloseCodes.SERVER_ERROR, "store failed; resume"));
   }
 
   synchronized void point(RoomConnection conn, long line, Long build) {
@@ -179,11 +252,21 @@ final class Room {
     for (int i = 0; i < updates.size(); i++) {
       rows.add(new DocUpdate(version + i, updates.get(i).clientID(), updates.get(i).changes()));
     }
-    store.appendDocUpdates(name, doc, rows, new StoredFrame(next, "doc.updates", null, frame));
+    RoomStore.Snapshot snapshot = null;
+    int snapshotVersion = snapshotVersions.getOrDefault(doc, 0);
+    if (version + updates.size() - snapshotVersion >= 2 * CollabDoc.KEEP_UPDATES) {
+      snapshot = new RoomStore.Snapshot(version + updates.size(), after);
+    }
+    queue(
+        new RoomStore.Write(
+            name, new StoredFrame(next, "doc.updates", null, frame), doc, rows, snapshot),
+        new Pending(next, frame, null, null));
+    // The document moves on now, so the next push is checked against it; members see the
+    // updates once they are durable.
     d.commit(updates, after);
-    seq = next;
-    broadcast(frame);
-    compactIfDue(doc, d);
+    if (snapshot != null) {
+      snapshotVersions.put(doc, snapshot.version());
+    }
   }
 
   synchronized void pull(RoomConnection conn, String doc, int version) {
@@ -219,14 +302,6 @@ final class Room {
       throw new IllegalArgumentException("no document '" + doc + "' in this room");
     }
     return d;
-  }
-
-  private void compactIfDue(String doc, CollabDoc d) {
-    int snapshot = snapshotVersions.getOrDefault(doc, 0);
-    if (d.version() - snapshot >= 2 * CollabDoc.KEEP_UPDATES) {
-      store.compact(name, doc, new RoomStore.Snapshot(d.version(), d.text()));
-      snapshotVersions.put(doc, d.version());
-    }
   }
 
   private void broadcast(String frame) {

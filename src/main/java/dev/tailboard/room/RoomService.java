@@ -42,6 +42,7 @@ public class RoomService {
   private static final String CONNECTION = "tailboard.connection";
 
   @Inject RoomStore store;
+  @Inject RoomWriter writer;
   @Inject EventStore builds;
   @Inject EventHub hub;
   @Inject Json json;
@@ -202,7 +203,7 @@ public class RoomService {
   }
 
   private Room load(String name) {
-    Room room = Room.load(name, store, json);
+    Room room = Room.load(name, store, writer, json);
     java.util.regex.Matcher build = BUILD_ROOM.matcher(name);
     if (build.matches()) {
       try {

@@ -17,6 +17,19 @@ public interface RoomStore {
   /** A document's text at a version. */
   record Snapshot(int version, String text) {}
 
+  /**
+   * One stored room message and what comes with it: a document's updates, and a snapshot that
+   * replaces the updates it covers.
+   */
+  record Write(
+      String room, StoredFrame frame, String doc, List<DocUpdate> updates, Snapshot snapshot) {}
+
+  /**
+   * Stores many writes, of any rooms, in one transaction (group commit): all or none. Writes of one
+   * room must come in seq order.
+   */
+  void appendAll(List<Write> writes);
+
   /** The highest seq stored for the room, 0 if none. */
   long lastSeq(String room);
 
@@ -34,9 +47,6 @@ public interface RoomStore {
 
   /** The newest {@code limit} messages of a type, oldest first. */
   List<StoredFrame> latest(String room, String type, int limit);
-
-  /** The seq of a stored message with this client id, or -1. */
-  long seqOfClientId(String room, String clientId);
 
   /** The document's snapshot (version 0 and empty text if none). */
   Snapshot snapshot(String room, String doc);

@@ -34,20 +34,33 @@ public class JdbcRoomStore implements RoomStore {
   @Override
   public void appendDocUpdates(
       String room, String doc, List<DocUpdate> updates, StoredFrame frame) {
+    appendAll(List.of(new Write(room, frame, doc, updates, null)));
+  }
+
+  @Override
+  public void appendAll(List<Write> writes) {
     jdbc.inTransaction(
         c -> {
-          for (DocUpdate u : updates) {
-            Jdbc.update(
-                c,
-                "INSERT INTO doc_updates (room, doc, version, client_id, changes)"
-                    + " VALUES (?, ?, ?, ?, ?)",
-                room,
-                doc,
-                u.version(),
-                u.clientId(),
-                u.changes());
+          for (Write w : writes) {
+            insert(c, w.room(), w.frame());
+            if (w.updates() != null) {
+              for (DocUpdate u : w.updates()) {
+                Jdbc.update(
+                    c,
+                    "INSERT INTO doc_updates (room, doc, version, client_id, changes)"
+                        + " VALUES (?, ?, ?, ?, ?)",
+                    w.room(),
+                    w.doc(),
+                    u.version(),
+                    u.clientId(),
+                    u.changes());
+              }
+            }
+            if (w.snapshot() != null) {
+              compact(c, w.room(), w.doc(), w.snapshot());
+            }
           }
-          return insert(c, room, frame);
+          return writes.size();
         });
   }
 
@@ -92,17 +105,6 @@ public class JdbcRoomStore implements RoomStore {
   }
 
   @Override
-  public long seqOfClientId(String room, String clientId) {
-    List<Long> found =
-        jdbc.query(
-            "SELECT seq FROM room_messages WHERE room = ? AND client_id = ?",
-            rs -> rs.getLong(1),
-            room,
-            clientId);
-    return found.isEmpty() ? -1 : found.get(0);
-  }
-
-  @Override
   public Snapshot snapshot(String room, String doc) {
     List<Snapshot> found =
         jdbc.query(
@@ -126,31 +128,33 @@ public class JdbcRoomStore implements RoomStore {
 
   @Override
   public void compact(String room, String doc, Snapshot snapshot) {
-    jdbc.inTransaction(
-        c -> {
-          int changed =
-              Jdbc.update(
-                  c,
-                  "UPDATE doc_snapshots SET version = ?, text = ? WHERE room = ? AND doc = ?",
-                  snapshot.version(),
-                  snapshot.text(),
-                  room,
-                  doc);
-          if (changed == 0) {
-            Jdbc.update(
-                c,
-                "INSERT INTO doc_snapshots (room, doc, version, text) VALUES (?, ?, ?, ?)",
-                room,
-                doc,
-                snapshot.version(),
-                snapshot.text());
-          }
-          return Jdbc.update(
-              c,
-              "DELETE FROM doc_updates WHERE room = ? AND doc = ? AND version < ?",
-              room,
-              doc,
-              snapshot.version());
-        });
+    jdbc.inTransaction(c -> compact(c, room, doc, snapshot));
+  }
+
+  private static int compact(Connection c, String room, String doc, Snapshot snapshot)
+      throws SQLException {
+    int changed =
+        Jdbc.update(
+            c,
+            "UPDATE doc_snapshots SET version = ?, text = ? WHERE room = ? AND doc = ?",
+            snapshot.version(),
+            snapshot.text(),
+            room,
+            doc);
+    if (changed == 0) {
+      Jdbc.update(
+          c,
+          "INSERT INTO doc_snapshots (room, doc, version, text) VALUES (?, ?, ?, ?)",
+          room,
+          doc,
+          snapshot.version(),
+          snapshot.text());
+    }
+    return Jdbc.update(
+        c,
+        "DELETE FROM doc_updates WHERE room = ? AND doc = ? AND version < ?",
+        room,
+        doc,
+        snapshot.version());
   }
 }
