@@ -192,7 +192,11 @@ class RoomIT {
   void tooManyMessagesGetErrorsThenClose4429() throws Exception {
     try (WsClient c = join(freshRoom(), "flood")) {
       for (int i = 0; i < 400 && !c.closeCode.isDone(); i++) {
-        c.send(Map.of("type", "ping"));
+        try {
+          c.send(Map.of("type", "ping"));
+        } catch (CompletionException e) {
+          break; // the server closed the connection while we were still flooding it
+        }
       }
       assertThat(c.closeCode.get(10, TimeUnit.SECONDS)).isEqualTo(4429);
       assertThat(c.of("error")).extracting(e -> e.get("code").asText()).contains("rate_limited");
