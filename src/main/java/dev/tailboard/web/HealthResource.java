@@ -22,6 +22,7 @@ public class HealthResource {
 
   @Inject EventStore store;
   @Inject EventHub hub;
+  @Inject dev.tailboard.room.RoomService rooms;
 
   @GET
   @Path("health")
@@ -47,6 +48,9 @@ public class HealthResource {
         "Open streaming connections",
         "transport=\"sse\"",
         hub.subscriberCount());
+    out.append("tailboard_connections{transport=\"websocket\"} ")
+        .append(rooms.connectionCount())
+        .append('\n');
     counter(out, "tailboard_events_published_total", "Events published", m.published());
     counter(
         out, "tailboard_events_delivered_total", "Events written to subscribers", m.delivered());
