@@ -7,11 +7,17 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -35,11 +41,35 @@ public class RoomWriter {
 
   private BlockingQueue<Job> queue;
   private Thread thread;
+
+  /**
+   * Sends what a batch made durable. Jetty writes a frame on the sending thread when the socket can
+   * take it, so fanning out on the writer thread would serialise every room's sends behind one
+   * thread and delay the next commit.
+   */
+  private ExecutorService fanOut;
+
   private volatile boolean running = true;
 
   @PostConstruct
   void start() {
     queue = new ArrayBlockingQueue<>(config.integer(Setting.WS_WRITE_QUEUE));
+    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    fanOut =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            60,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(100_000),
+            r -> {
+              Thread t = new Thread(r, "tailboard-room-fanout-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            },
+            // past the bound the writer fans out itself: slower, never lost
+            new ThreadPoolExecutor.CallerRunsPolicy());
     thread = new Thread(this::run, "tailboard-room-writer");
     thread.setDaemon(true);
     thread.start();
@@ -49,6 +79,7 @@ public class RoomWriter {
   void stop() {
     running = false;
     thread.interrupt();
+    fanOut.shutdown();
   }
 
   /** Queues a write; false when the queue is full (the store cannot keep up). */
@@ -80,8 +111,10 @@ public class RoomWriter {
       rooms.forEach(Room::failed);
       return;
     }
-    for (Job j : batch) {
-      j.room().durable(j.write().frame().seq());
-    }
+    // One task per room, with its highest seq: Room.durable drains everything up to it in
+    // order, so tasks of one room may even run out of order.
+    Map<Room, Long> last = new LinkedHashMap<>();
+    batch.forEach(j -> last.merge(j.room(), j.write().frame().seq(), Math::max));
+    last.forEach((room, seq) -> fanOut.execute(() -> room.durable(seq)));
   }
 }
