@@ -50,6 +50,7 @@ public class EventHub {
   @Inject Json json;
   @Inject LogMerger merger;
   @Inject HubMetrics metrics;
+  @Inject dev.tailboard.metrics.Metrics registry;
 
   private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
   private final ConcurrentHashMap<Long, Set<Subscription>> topics = new ConcurrentHashMap<>();
@@ -57,6 +58,14 @@ public class EventHub {
   private ThreadPoolExecutor writers;
   private ScheduledExecutorService ticker;
   private HubLimits limits;
+
+  /** Starts with the application, so its meters and threads exist before the first request. */
+  void onStart(
+      @jakarta.enterprise.event.Observes
+          @jakarta.enterprise.context.Initialized(ApplicationScoped.class)
+          Object application) {
+    // creating the bean is the point
+  }
 
   @PostConstruct
   void start() {
@@ -82,6 +91,12 @@ public class EventHub {
             config.integer(Setting.SSE_WRITE_TIMEOUT_SECONDS) * 1000L,
             config.integer(Setting.SSE_HEARTBEAT_SECONDS) * 1000L,
             config.integer(Setting.SSE_REPLAY_PAGE));
+    registry.gauge(
+        "tailboard.connections", "Open connections", this::subscriberCount, "transport", "sse");
+    registry.gauge(
+        "tailboard.writer.backlog",
+        "Subscriptions waiting for a writer thread",
+        this::writerBacklog);
     ticker = Executors.newSingleThreadScheduledExecutor(Names.threads("tailboard-heartbeat"));
     ticker.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
   }
@@ -119,6 +134,7 @@ public class EventHub {
     lock.lock();
     try {
       Build[] before = new Build[1];
+      long started = System.nanoTime();
       Outcome outcome =
           store.mutate(
               buildId,
@@ -127,6 +143,7 @@ public class EventHub {
                 before[0] = current;
                 return change.apply(current);
               });
+      metrics.onStoreWrite(System.nanoTime() - started);
       if (outcome.repeated()) {
         return outcome;
       }
@@ -209,10 +226,6 @@ public class EventHub {
   /** Live subscribers across all topics, for metrics. */
   public int subscriberCount() {
     return topics.values().stream().mapToInt(Set::size).sum();
-  }
-
-  public HubMetrics metrics() {
-    return metrics;
   }
 
   /** The writer pool's backlog of subscriptions waiting for a thread, for metrics. */

@@ -1,28 +1,66 @@
 package dev.tailboard.hub;
 
+import dev.tailboard.metrics.Metrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.concurrent.atomic.LongAdder;
+import jakarta.inject.Inject;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Counters of the hub's work, exposed by {@code /api/metrics}. Only methods, no field access: the
- * bean is reached through a CDI client proxy, whose own fields are not the bean's.
+ * The hub's meters. Only methods, no field access from outside: the bean is reached through a CDI
+ * client proxy, whose own fields are not the bean's.
  */
 @ApplicationScoped
 public class HubMetrics {
-  private final LongAdder published = new LongAdder();
-  private final LongAdder delivered = new LongAdder();
-  private final LongAdder replays = new LongAdder();
-  private final LongAdder replayedEvents = new LongAdder();
-  private final LongAdder merges = new LongAdder();
-  private final LongAdder slowDisconnects = new LongAdder();
-  private final LongAdder stalledWrites = new LongAdder();
 
-  void onPublished(int events) {
-    published.add(events);
+  @Inject Metrics metrics;
+
+  private Counter published;
+  private Counter delivered;
+  private Counter replays;
+  private Counter replayedEvents;
+  private Counter merges;
+  private Counter slowDisconnects;
+  private Counter stalledWrites;
+  private Timer lag;
+  private Timer storeWrites;
+
+  /** Starts with the application, so its meters and threads exist before the first request. */
+  void onStart(
+      @jakarta.enterprise.event.Observes
+          @jakarta.enterprise.context.Initialized(ApplicationScoped.class)
+          Object application) {
+    // creating the bean is the point
   }
 
-  void onDelivered() {
+  @PostConstruct
+  void register() {
+    published = metrics.counter("tailboard.events.published", "Events published to builds");
+    delivered = metrics.counter("tailboard.events.delivered", "Events written to subscribers");
+    replays = metrics.counter("tailboard.replays", "Subscriptions that replayed from the store");
+    replayedEvents = metrics.counter("tailboard.replayed.events", "Events replayed from the store");
+    merges = metrics.counter("tailboard.merged.events", "Queued log events merged away");
+    slowDisconnects =
+        metrics.counter("tailboard.slow.consumer.disconnects", "Subscribers cut off: queue full");
+    stalledWrites =
+        metrics.counter("tailboard.stalled.writes", "Subscribers cut off: a write hung");
+    lag =
+        metrics.timer(
+            "tailboard.delivery.lag", "From an event's fan-out to its write to a subscriber");
+    storeWrites = metrics.timer("tailboard.store.write", "Store transactions of publishes");
+  }
+
+  void onPublished(int events) {
+    published.increment(events);
+  }
+
+  void onDelivered(long queuedAtNanos) {
     delivered.increment();
+    if (queuedAtNanos > 0) {
+      lag.record(System.nanoTime() - queuedAtNanos, TimeUnit.NANOSECONDS);
+    }
   }
 
   void onReplay() {
@@ -34,7 +72,7 @@ public class HubMetrics {
   }
 
   void onMerged(int events) {
-    merges.add(events);
+    merges.increment(events);
   }
 
   void onSlowDisconnect() {
@@ -45,31 +83,7 @@ public class HubMetrics {
     stalledWrites.increment();
   }
 
-  public long published() {
-    return published.sum();
-  }
-
-  public long delivered() {
-    return delivered.sum();
-  }
-
-  public long replays() {
-    return replays.sum();
-  }
-
-  public long replayedEvents() {
-    return replayedEvents.sum();
-  }
-
-  public long merges() {
-    return merges.sum();
-  }
-
-  public long slowDisconnects() {
-    return slowDisconnects.sum();
-  }
-
-  public long stalledWrites() {
-    return stalledWrites.sum();
+  void onStoreWrite(long nanos) {
+    storeWrites.record(nanos, TimeUnit.NANOSECONDS);
   }
 }

@@ -36,6 +36,10 @@ public final class Subscription {
   private final Consumer<Subscription> onEnd;
 
   private final ArrayDeque<StoredEvent> queue = new ArrayDeque<>();
+
+  /** When each queued event was offered (System.nanoTime), for the delivery-lag timer. */
+  private final ArrayDeque<Long> offeredAt = new ArrayDeque<>();
+
   private int queuedBytes;
   private boolean scheduled;
   private boolean closing;
@@ -95,6 +99,10 @@ public final class Subscription {
     if (queue.size() >= limits.queueEvents()) {
       int merged = merger.merge(queue);
       metrics.onMerged(merged);
+      // merged events lose their own offer times: count their lag from now
+      offeredAt.clear();
+      long now = System.nanoTime();
+      queue.forEach(e -> offeredAt.add(now));
       queuedBytes = queue.stream().mapToInt(StoredEvent::weight).sum();
     }
     if (queue.size() >= limits.queueEvents()
@@ -104,6 +112,7 @@ public final class Subscription {
       return;
     }
     queue.add(event);
+    offeredAt.add(System.nanoTime());
     queuedBytes += event.weight();
     schedule();
   }
@@ -122,6 +131,7 @@ public final class Subscription {
       synchronized (this) {
         if (!closing && queue.isEmpty() && !scheduled) {
           queue.add(HEARTBEAT);
+          offeredAt.add(0L);
           schedule();
         }
       }
@@ -141,6 +151,7 @@ public final class Subscription {
   private void abandon() {
     closing = true;
     queue.clear();
+    offeredAt.clear();
     queuedBytes = 0;
     schedule();
   }
@@ -164,8 +175,11 @@ public final class Subscription {
       replay();
       while (true) {
         StoredEvent next;
+        long offered;
         synchronized (this) {
           next = closing ? null : queue.poll();
+          Long at = offeredAt.poll();
+          offered = at == null ? 0 : at;
           if (next == null) {
             scheduled = false;
             if (closing) {
@@ -175,7 +189,7 @@ public final class Subscription {
           }
           queuedBytes -= next.weight();
         }
-        write(next);
+        write(next, offered);
       }
     } catch (Exception e) {
       LOG.log(Level.FINE, "Subscriber gone", e);
@@ -183,6 +197,7 @@ public final class Subscription {
         scheduled = false;
         closing = true;
         queue.clear();
+        offeredAt.clear();
         finish();
       }
     }
@@ -207,7 +222,7 @@ public final class Subscription {
         return;
       }
       for (StoredEvent e : page) {
-        write(e);
+        write(e, 0);
         metrics.onReplayed();
       }
       synchronized (this) {
@@ -216,14 +231,14 @@ public final class Subscription {
     }
   }
 
-  private void write(StoredEvent event) throws java.io.IOException {
+  private void write(StoredEvent event, long offeredAtNanos) throws java.io.IOException {
     writingSince = System.currentTimeMillis();
     try {
       if (event == HEARTBEAT) {
         delivery.heartbeat();
       } else {
         delivery.send(event);
-        metrics.onDelivered();
+        metrics.onDelivered(offeredAtNanos);
       }
     } finally {
       writingSince = 0;
@@ -233,6 +248,7 @@ public final class Subscription {
       if (event.id() >= endAtId) {
         closing = true;
         queue.clear();
+        offeredAt.clear();
       }
     }
   }

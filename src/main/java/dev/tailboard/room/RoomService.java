@@ -48,15 +48,31 @@ public class RoomService {
   @Inject Json json;
   @Inject Config config;
   @Inject dev.tailboard.auth.Access access;
+  @Inject dev.tailboard.metrics.Metrics metrics;
 
   private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, RoomConnection> connections = new ConcurrentHashMap<>();
   private ScheduledExecutorService pinger;
   private long pingMillis;
 
+  /** Starts with the application, so its meters and threads exist before the first request. */
+  void onStart(
+      @jakarta.enterprise.event.Observes
+          @jakarta.enterprise.context.Initialized(ApplicationScoped.class)
+          Object application) {
+    // creating the bean is the point
+  }
+
   @PostConstruct
   void start() {
     pingMillis = config.integer(Setting.WS_PING_SECONDS) * 1000L;
+    metrics.gauge(
+        "tailboard.connections",
+        "Open connections",
+        this::connectionCount,
+        "transport",
+        "websocket");
+    metrics.gauge("tailboard.rooms.loaded", "Rooms in memory", rooms::size);
     pinger =
         Executors.newSingleThreadScheduledExecutor(
             r -> {

@@ -38,6 +38,8 @@ public class RoomWriter {
 
   @Inject RoomStore store;
   @Inject Config config;
+  @Inject dev.tailboard.metrics.Metrics metrics;
+  private io.micrometer.core.instrument.Timer commits;
 
   private BlockingQueue<Job> queue;
   private Thread thread;
@@ -51,9 +53,20 @@ public class RoomWriter {
 
   private volatile boolean running = true;
 
+  /** Starts with the application, so its meters and threads exist before the first request. */
+  void onStart(
+      @jakarta.enterprise.event.Observes
+          @jakarta.enterprise.context.Initialized(ApplicationScoped.class)
+          Object application) {
+    // creating the bean is the point
+  }
+
   @PostConstruct
   void start() {
     queue = new ArrayBlockingQueue<>(config.integer(Setting.WS_WRITE_QUEUE));
+    commits = metrics.timer("tailboard.room.store.write", "Group commits of room messages");
+    metrics.gauge(
+        "tailboard.room.write.queue", "Room messages waiting to be stored", () -> queue.size());
     int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
     java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
     fanOut =
@@ -102,8 +115,10 @@ public class RoomWriter {
   }
 
   private void commit(List<Job> batch) {
+    long started = System.nanoTime();
     try {
       store.appendAll(batch.stream().map(Job::write).toList());
+      commits.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "room messages not stored", e);
       Set<Room> rooms = new LinkedHashSet<>();

@@ -370,7 +370,7 @@ class BuildStreamIT {
   private long metric(String name) {
     for (String line : api.get("/api/metrics").body().split("\n")) {
       if (line.startsWith(name + " ")) {
-        return Long.parseLong(line.substring(name.length() + 1).trim());
+        return (long) Double.parseDouble(line.substring(name.length() + 1).trim());
       }
     }
     throw new AssertionError("no metric " + name);

@@ -1,0 +1,2 @@
+/** Operating figures: the Micrometer registry behind {@code /api/metrics}. */
+package dev.tailboard.metrics;
