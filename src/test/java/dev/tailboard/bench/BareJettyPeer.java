@@ -79,6 +79,7 @@ public final class BareJettyPeer {
           }
         },
         "/api/health");
+    context.addServlet(new Builds(), "/api/builds/*");
     server.setHandler(context);
     JakartaWebSocketServletContainerInitializer.configure(
         context,
@@ -95,6 +96,64 @@ public final class BareJettyPeer {
                     .build()));
     server.start();
     server.join();
+  }
+
+  /** Builds without a store: log chunks are written to every open SSE stream at once. */
+  static final class Builds extends HttpServlet {
+    private final java.util.concurrent.atomic.AtomicLong ids =
+        new java.util.concurrent.atomic.AtomicLong();
+    private final Map<String, Set<jakarta.servlet.AsyncContext>> streams =
+        new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicLong> lines =
+        new ConcurrentHashMap<>();
+    private final com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+
+    @Override
+    protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+      String[] path = req.getPathInfo() == null ? new String[0] : req.getPathInfo().split("/");
+      resp.setContentType("application/json");
+      if (path.length < 2) {
+        req.getInputStream().readAllBytes();
+        resp.setStatus(201);
+        resp.getWriter().write("{\"id\":" + ids.incrementAndGet() + "}");
+        return;
+      }
+      String id = path[1];
+      com.fasterxml.jackson.databind.JsonNode body = json.readTree(req.getInputStream());
+      int count = body.get("lines").size();
+      long first =
+          lines
+                  .computeIfAbsent(id, k -> new java.util.concurrent.atomic.AtomicLong())
+                  .getAndAdd(count)
+              + 1;
+      String event =
+          "event: log\ndata: {\"first\":" + first + ",\"lines\":" + body.get("lines") + "}\n\n";
+      byte[] bytes = event.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      for (jakarta.servlet.AsyncContext c : streams.getOrDefault(id, Set.of())) {
+        try {
+          var out = c.getResponse().getOutputStream();
+          out.write(bytes);
+          out.flush();
+        } catch (IOException | RuntimeException e) {
+          streams.get(id).remove(c);
+        }
+      }
+      resp.getWriter().write("{\"first\":" + first + ",\"last\":" + (first + count - 1) + "}");
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+      String id = req.getPathInfo().split("/")[1];
+      resp.setContentType("text/event-stream");
+      resp.setHeader("Cache-Control", "no-cache");
+      jakarta.servlet.AsyncContext async = req.startAsync();
+      async.setTimeout(0);
+      var out = resp.getOutputStream();
+      out.write("retry: 3000\n\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.flush();
+      streams.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(async);
+    }
   }
 
   private BareJettyPeer() {}

@@ -48,9 +48,13 @@ public final class IngestBenchmark {
     int replayLines = Integer.getInteger("bench.replayLines", 100_000);
     StringBuilder report = new StringBuilder();
     report.append("| scenario | figure |\n|---|---|\n");
-    burst(subscribers, burstLines, 100, report);
+    if (burstLines > 0) {
+      burst(subscribers, burstLines, 100, report);
+    }
     paced(subscribers, rate, seconds, chunk, report);
-    replay(replayLines, 100, report);
+    if (replayLines > 0) {
+      replay(replayLines, 100, report);
+    }
     System.out.println();
     System.out.println(report);
   }
@@ -123,7 +127,7 @@ public final class IngestBenchmark {
   }
 
   private static double pct(long[] sorted, int p) {
-    int i = (int) Math.min(sorted.length - 1, Math.ceil(sorted.length * p / 100.0) - 1);
+    int i = (int) Math.min(sorted.length - 1, Math.ceil(sorted.length * (double) p / 100.0) - 1);
     return sorted[Math.max(0, i)] / 1000.0;
   }
 

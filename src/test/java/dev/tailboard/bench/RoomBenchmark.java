@@ -104,7 +104,7 @@ public final class RoomBenchmark {
   }
 
   private static double pct(long[] sorted, int p) {
-    int i = (int) Math.min(sorted.length - 1, Math.ceil(sorted.length * p / 100.0) - 1);
+    int i = (int) Math.min(sorted.length - 1, Math.ceil(sorted.length * (double) p / 100.0) - 1);
     return sorted[Math.max(0, i)] / 1000.0;
   }
 
