@@ -59,14 +59,6 @@ public class EventHub {
   private ScheduledExecutorService ticker;
   private HubLimits limits;
 
-  /** Starts with the application, so its meters and threads exist before the first request. */
-  void onStart(
-      @jakarta.enterprise.event.Observes
-          @jakarta.enterprise.context.Initialized(ApplicationScoped.class)
-          Object application) {
-    // creating the bean is the point
-  }
-
   @PostConstruct
   void start() {
     for (int i = 0; i < STRIPES; i++) {
@@ -97,6 +89,7 @@ public class EventHub {
         "tailboard.writer.backlog",
         "Subscriptions waiting for a writer thread",
         this::writerBacklog);
+    metrics.onPublished(0); // creates the hub's meters now
     ticker = Executors.newSingleThreadScheduledExecutor(Names.threads("tailboard-heartbeat"));
     ticker.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
   }

@@ -27,14 +27,6 @@ public class HubMetrics {
   private Timer lag;
   private Timer storeWrites;
 
-  /** Starts with the application, so its meters and threads exist before the first request. */
-  void onStart(
-      @jakarta.enterprise.event.Observes
-          @jakarta.enterprise.context.Initialized(ApplicationScoped.class)
-          Object application) {
-    // creating the bean is the point
-  }
-
   @PostConstruct
   void register() {
     published = metrics.counter("tailboard.events.published", "Events published to builds");

@@ -55,14 +55,6 @@ public class RoomService {
   private ScheduledExecutorService pinger;
   private long pingMillis;
 
-  /** Starts with the application, so its meters and threads exist before the first request. */
-  void onStart(
-      @jakarta.enterprise.event.Observes
-          @jakarta.enterprise.context.Initialized(ApplicationScoped.class)
-          Object application) {
-    // creating the bean is the point
-  }
-
   @PostConstruct
   void start() {
     pingMillis = config.integer(Setting.WS_PING_SECONDS) * 1000L;
@@ -73,6 +65,7 @@ public class RoomService {
         "transport",
         "websocket");
     metrics.gauge("tailboard.rooms.loaded", "Rooms in memory", rooms::size);
+    writer.queued(); // creates the group-commit thread and its meters now
     pinger =
         Executors.newSingleThreadScheduledExecutor(
             r -> {

@@ -53,14 +53,6 @@ public class RoomWriter {
 
   private volatile boolean running = true;
 
-  /** Starts with the application, so its meters and threads exist before the first request. */
-  void onStart(
-      @jakarta.enterprise.event.Observes
-          @jakarta.enterprise.context.Initialized(ApplicationScoped.class)
-          Object application) {
-    // creating the bean is the point
-  }
-
   @PostConstruct
   void start() {
     queue = new ArrayBlockingQueue<>(config.integer(Setting.WS_WRITE_QUEUE));
@@ -93,6 +85,11 @@ public class RoomWriter {
     running = false;
     thread.interrupt();
     fanOut.shutdown();
+  }
+
+  /** Writes waiting for the next group commit. */
+  int queued() {
+    return queue.size();
   }
 
   /** Queues a write; false when the queue is full (the store cannot keep up). */

@@ -157,7 +157,7 @@ public final class IngestBenchmark {
         while (System.nanoTime() < due) {
           Thread.onSpinWait();
           if (due - System.nanoTime() > 2_000_000) {
-            Thread.sleep(1);
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
           }
         }
       }
@@ -256,21 +256,18 @@ public final class IngestBenchmark {
       }
     }
 
-    void awaitOpen() throws InterruptedException {
-      long deadline = System.nanoTime() + 30_000_000_000L;
-      while (!open && System.nanoTime() < deadline) {
-        Thread.sleep(5);
-      }
+    void awaitOpen() {
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(5))
+          .until(() -> open);
     }
 
-    void awaitLines(long n, Duration max) throws InterruptedException {
-      long deadline = System.nanoTime() + max.toNanos();
-      while (lines.get() < n) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("got " + lines.get() + " of " + n + " lines");
-        }
-        Thread.sleep(2);
-      }
+    void awaitLines(long n, Duration max) {
+      org.awaitility.Awaitility.await("lines at a subscriber")
+          .atMost(max)
+          .pollInterval(Duration.ofMillis(2))
+          .until(() -> lines.get() >= n);
     }
 
     long[] latencies() {

@@ -82,7 +82,13 @@ public final class RoomBenchmark {
           1_000_000,
           TimeUnit.MICROSECONDS);
     }
-    Thread.sleep(seconds * 1000L + 5000);
+    long expectedChats = (long) seconds * all.size();
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(seconds + 30L))
+        .until(
+            () ->
+                System.nanoTime() - start > (seconds + 5) * 1_000_000_000L
+                    || all.stream().mapToLong(m -> m.count.get()).sum() >= expectedChats * members);
     senders.shutdownNow();
     long expected = (long) sent.get() * members;
     long received = all.stream().mapToLong(m -> m.count.get()).sum();
