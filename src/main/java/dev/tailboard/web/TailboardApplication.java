@@ -10,7 +10,8 @@ public class TailboardApplication extends Application {
 
   @Override
   public Map<String, Object> getProperties() {
-    // Any name but "JacksonFeature" keeps Jersey's Jackson feature out: JsonBodies does JSON.
+    // Jersey's JSON modules are not in the WAR; should one come in with a container, any name
+    // but its own keeps it from registering: JsonBodies does JSON.
     return Map.of("jersey.config.jsonFeature", "TailboardJson");
   }
 }

@@ -1,0 +1,281 @@
+// The build page, /builds/{id}: follows the build's event stream (EventSource, resumed by the
+// browser itself with Last-Event-ID), falls back to long-polling when EventSource is missing or
+// never gets through, and renders the log with LogView.
+
+import { LogView } from './log-view.js';
+import {
+  api,
+  ROOT,
+  TERMINAL,
+  buildDuration,
+  formatDuration,
+  formatTime,
+  sleep,
+  statusBadge,
+} from './common.js';
+
+const $ = (sel) => document.querySelector(sel);
+const match = /\/builds\/(\d+)\/?$/.exec(location.pathname);
+const id = match ? match[1] : null;
+
+const view = new LogView($('#log'));
+const badge = $('#connection');
+const follow = $('#follow');
+let summary = null;
+const steps = new Map();
+let lastId = 0; // the last event id handled (for long-polling; EventSource keeps its own)
+let finished = false;
+let source = null;
+let target = null; // the line of the #L hash still to show
+
+$('#home').href = ROOT.toString();
+
+function setBadge(state) {
+  badge.textContent = state;
+  badge.className = `conn conn-${state.replace(/\W+/g, '-')}`;
+  document.body.dataset.connection = state;
+}
+
+// ---- header ---------------------------------------------------------------------------------
+
+function renderHeader() {
+  if (!summary) return;
+  document.title = `#${summary.id} ${summary.title || summary.project} · Tailboard`;
+  $('#build-id').textContent = `#${summary.id}`;
+  $('#project').textContent = summary.project;
+  $('#title').textContent = summary.title || '';
+  $('#ref').textContent = [summary.ref, summary.commit && summary.commit.slice(0, 10)]
+    .filter(Boolean)
+    .join(' @ ');
+  $('#status').replaceChildren(statusBadge(summary.status));
+  $('#started').textContent = summary.startedAt ? `started ${formatTime(summary.startedAt)}` : '';
+  renderDuration();
+  renderSteps();
+}
+
+function renderDuration() {
+  $('#duration').textContent = summary ? buildDuration(summary) : '';
+}
+
+function renderSteps() {
+  const list = $('#steps');
+  list.replaceChildren();
+  for (const s of steps.values()) {
+    const a = document.createElement('a');
+    a.className = `step status-${s.status}`;
+    a.href = `#L${s.line}`;
+    const end = s.finishedAt ? Date.parse(s.finishedAt) : finished ? NaN : Date.now();
+    const took = s.startedAt ? formatDuration(end - Date.parse(s.startedAt)) : '';
+    a.textContent = `${s.name} · ${s.status}${took ? ' · ' + took : ''}`;
+    list.appendChild(a);
+  }
+}
+
+setInterval(() => {
+  if (summary && !summary.finishedAt) {
+    renderDuration();
+    renderSteps();
+  }
+}, 1000);
+
+// ---- events ---------------------------------------------------------------------------------
+
+function handle(type, data, eventId) {
+  if (eventId) lastId = Math.max(lastId, eventId);
+  switch (type) {
+    case 'reset':
+      lastId = 0;
+      view.reset();
+      steps.clear();
+      break;
+    case 'build':
+      summary = { ...data };
+      steps.clear();
+      for (const s of data.steps || []) steps.set(s.name, { ...s });
+      renderHeader();
+      break;
+    case 'log':
+      if (view.append(data.first, data.lines || [], data.ts) > 0) rendered();
+      break;
+    case 'step': {
+      const s = steps.get(data.name) || { name: data.name, line: data.line, startedAt: data.ts };
+      s.status = data.status;
+      if (data.status !== 'running') s.finishedAt = data.ts;
+      steps.set(data.name, s);
+      renderSteps();
+      break;
+    }
+    case 'status':
+      if (!summary) summary = { id: Number(id) };
+      summary.status = data.status;
+      if (data.status === 'running' && !summary.startedAt) summary.startedAt = data.ts;
+      if (TERMINAL.has(data.status)) {
+        summary.finishedAt = data.ts;
+        if (!summary.startedAt) summary.startedAt = data.ts;
+      }
+      renderHeader();
+      if (TERMINAL.has(data.status)) finish();
+      break;
+    default:
+      break;
+  }
+}
+
+function finish() {
+  finished = true;
+  if (source) source.close();
+  setBadge('finished');
+}
+
+// ---- connection: EventSource, long-poll fallback --------------------------------------------
+
+const TYPES = ['build', 'log', 'step', 'status', 'reset'];
+
+function connectEventSource() {
+  let opened = false;
+  let failures = 0;
+  source = new EventSource(api(`builds/${id}/events`));
+  for (const type of TYPES) {
+    source.addEventListener(type, (e) => {
+      opened = true;
+      handle(type, JSON.parse(e.data), Number(e.lastEventId) || 0);
+    });
+  }
+  source.onopen = () => {
+    opened = true;
+    failures = 0;
+    if (!finished) setBadge('live');
+  };
+  source.onerror = () => {
+    if (finished) {
+      source.close();
+      return;
+    }
+    failures++;
+    if (source.readyState === EventSource.CLOSED || (!opened && failures >= 3)) {
+      // Refused (not an event stream), or it never got through: long-poll instead.
+      source.close();
+      source = null;
+      poll();
+    } else {
+      setBadge('reconnecting');
+    }
+  };
+}
+
+async function poll() {
+  setBadge('long-polling');
+  let backoff = 1000;
+  while (!finished) {
+    try {
+      const r = await fetch(api(`builds/${id}/poll?after=${lastId}&wait=25`), {
+        cache: 'no-store',
+      });
+      if (!r.ok) throw new Error(`poll: HTTP ${r.status}`);
+      const answer = await r.json();
+      if (answer.reset) handle('reset', {}, 0);
+      for (const e of answer.events) handle(e.event, e.data, e.id);
+      lastId = Math.max(lastId, answer.last);
+      backoff = 1000;
+      if (answer.done) finish();
+      else setBadge('long-polling');
+    } catch (err) {
+      setBadge('reconnecting');
+      await sleep(Math.random() * backoff); // full jitter
+      backoff = Math.min(backoff * 2, 30000);
+    }
+  }
+}
+
+// ---- deep links and following the tail ------------------------------------------------------
+
+function targetFromHash() {
+  const m = /^#L(\d+)$/.exec(location.hash);
+  return m ? Number(m[1]) : null;
+}
+
+function showTarget() {
+  if (target == null) return;
+  const el = view.reveal(target);
+  if (!el) return; // not there yet: tried again after the next chunk
+  document.querySelectorAll('.line.highlight').forEach((l) => l.classList.remove('highlight'));
+  el.classList.add('highlight');
+  setFollow(false);
+  el.scrollIntoView({ block: 'center' });
+  target = null;
+}
+
+let lastScrollY = window.scrollY;
+let scrollQueued = false;
+
+function atBottom() {
+  return window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 4;
+}
+
+function setFollow(on) {
+  follow.checked = on;
+  if (on) scrollToEnd();
+}
+
+function scrollToEnd() {
+  if (scrollQueued) return;
+  scrollQueued = true;
+  requestAnimationFrame(() => {
+    scrollQueued = false;
+    if (follow.checked) {
+      window.scrollTo(0, document.documentElement.scrollHeight);
+      lastScrollY = window.scrollY;
+    }
+  });
+}
+
+function rendered() {
+  if (target != null) showTarget();
+  if (follow.checked) scrollToEnd();
+}
+
+window.addEventListener(
+  'scroll',
+  () => {
+    // Scrolling up (not just the page shrinking under a bottom reader) stops following.
+    if (window.scrollY < lastScrollY && !atBottom()) follow.checked = false;
+    lastScrollY = window.scrollY;
+  },
+  { passive: true },
+);
+follow.addEventListener('change', () => setFollow(follow.checked));
+window.addEventListener('hashchange', () => {
+  target = targetFromHash();
+  showTarget();
+});
+
+// ---- start ----------------------------------------------------------------------------------
+
+async function start() {
+  if (!id) {
+    setBadge('not found');
+    return;
+  }
+  $('#raw').href = api(`builds/${id}/log`);
+  target = targetFromHash();
+  follow.checked = target == null;
+  try {
+    const r = await fetch(api(`builds/${id}`), { cache: 'no-store' });
+    if (r.status === 404) {
+      setBadge('not found');
+      $('#title').textContent = `No build ${id}`;
+      return;
+    }
+    if (r.ok) {
+      summary = await r.json();
+      for (const s of summary.steps || []) steps.set(s.name, { ...s });
+      renderHeader();
+    }
+  } catch (err) {
+    // the stream below reports the connection state
+  }
+  if (typeof window.EventSource === 'function') connectEventSource();
+  else poll();
+}
+
+start();

@@ -1,0 +1,145 @@
+// The dashboard, /: builds newest first from GET /api/builds, kept live by the global feed
+// (EventSource /api/events, `event: build` with a build's summary). The feed has no replay, so
+// every (re)open of it reloads the list. Filters come from the query string (?project=&status=).
+
+import { api, STATUSES, buildDuration, formatTime, statusBadge } from './common.js';
+
+const $ = (sel) => document.querySelector(sel);
+const params = new URLSearchParams(location.search);
+const filter = {
+  project: (params.get('project') || '').trim(),
+  status: (params.get('status') || '').trim(),
+};
+const builds = new Map(); // id → summary
+const badge = $('#connection');
+const LIMIT = 100;
+
+function setBadge(state) {
+  badge.textContent = state;
+  badge.className = `conn conn-${state.replace(/\W+/g, '-')}`;
+  document.body.dataset.connection = state;
+}
+
+// ---- filter form ----------------------------------------------------------------------------
+
+for (const s of STATUSES) {
+  const o = document.createElement('option');
+  o.value = s;
+  o.textContent = s;
+  $('#f-status').appendChild(o);
+}
+$('#f-project').value = filter.project;
+$('#f-status').value = filter.status;
+$('#filter').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const q = new URLSearchParams();
+  const project = $('#f-project').value.trim();
+  const status = $('#f-status').value;
+  if (project) q.set('project', project);
+  if (status) q.set('status', status);
+  const s = q.toString();
+  location.href = location.pathname + (s ? `?${s}` : '');
+});
+
+function matches(b) {
+  return (!filter.project || b.project === filter.project) && (!filter.status || b.status === filter.status);
+}
+
+// ---- the list -------------------------------------------------------------------------------
+
+/** Keeps the newer of two summaries of a build (the list and the feed may cross). */
+function upsert(b) {
+  const old = builds.get(b.id);
+  if (!old || (b.lastEventId ?? 0) >= (old.lastEventId ?? 0)) builds.set(b.id, b);
+}
+
+function row(b) {
+  const tr = document.createElement('tr');
+  tr.dataset.id = b.id;
+  tr.dataset.status = b.status;
+  const cell = (content, cls) => {
+    const td = document.createElement('td');
+    if (cls) td.className = cls;
+    if (content instanceof Node) td.appendChild(content);
+    else td.textContent = content ?? '';
+    tr.appendChild(td);
+    return td;
+  };
+  const link = document.createElement('a');
+  link.href = `builds/${b.id}`;
+  link.textContent = `#${b.id}`;
+  cell(link, 'id');
+  cell(b.project, 'project');
+  const title = document.createElement('a');
+  title.href = `builds/${b.id}`;
+  title.textContent = b.title || b.ref || '';
+  cell(title, 'title');
+  cell(statusBadge(b.status), 'status-cell');
+  cell(buildDuration(b), 'duration');
+  cell(String(b.lineCount ?? 0), 'lines');
+  const created = cell(formatTime(b.createdAt), 'created');
+  created.title = b.createdAt || '';
+  return tr;
+}
+
+function render() {
+  const shown = [...builds.values()]
+    .filter(matches)
+    .sort((a, b) => b.id - a.id)
+    .slice(0, LIMIT);
+  $('#builds tbody').replaceChildren(...shown.map(row));
+  $('#empty').hidden = shown.length > 0;
+}
+
+async function load() {
+  const q = new URLSearchParams({ limit: String(LIMIT) });
+  if (filter.project) q.set('project', filter.project);
+  if (filter.status) q.set('status', filter.status);
+  const r = await fetch(api(`builds?${q}`), { cache: 'no-store' });
+  if (!r.ok) throw new Error(`HTTP ${r.status}`);
+  for (const b of await r.json()) upsert(b);
+  render();
+}
+
+// Running builds' durations tick.
+setInterval(() => {
+  for (const tr of document.querySelectorAll('#builds tr[data-status="running"]')) {
+    const b = builds.get(Number(tr.dataset.id));
+    if (b) tr.querySelector('.duration').textContent = buildDuration(b);
+  }
+}, 1000);
+
+// ---- live -----------------------------------------------------------------------------------
+
+function connect() {
+  const source = new EventSource(api('events'));
+  source.addEventListener('build', (e) => {
+    upsert(JSON.parse(e.data));
+    render();
+  });
+  source.onopen = () => {
+    setBadge('live');
+    load().catch(() => setBadge('reconnecting'));
+  };
+  source.onerror = () => {
+    if (source.readyState === EventSource.CLOSED) {
+      // Refused outright: fall back to reloading the list now and then.
+      pollList();
+    } else {
+      setBadge('reconnecting');
+    }
+  };
+}
+
+function pollList() {
+  setBadge('polling');
+  const tick = () =>
+    load()
+      .then(() => setBadge('polling'))
+      .catch(() => setBadge('reconnecting'))
+      .finally(() => setTimeout(tick, 5000));
+  tick();
+}
+
+if (typeof window.EventSource === 'function') connect();
+else pollList();

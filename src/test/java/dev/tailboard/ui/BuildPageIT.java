@@ -1,0 +1,343 @@
+package dev.tailboard.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tailboard.testing.Api;
+import dev.tailboard.testing.ItServer;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+
+/**
+ * The browser UI against the real WAR: Debian's headless Chromium ({@code apt-get install chromium
+ * chromium-driver}) driven by Selenium, with the driver path given explicitly so Selenium Manager
+ * never runs and nothing downloads a browser.
+ */
+class BuildPageIT {
+
+  private static final String CHROMIUM = "/usr/bin/chromium";
+  private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+  private static final Duration LIVE = Duration.ofSeconds(1);
+
+  private static ChromeDriver driver;
+  private static Path profile;
+  private final Api api = Api.publisher();
+
+  @BeforeAll
+  static void startBrowser() throws IOException {
+    assertThat(new File(CHROMIUM))
+        .as("Chromium is needed: apt-get install -y chromium chromium-driver")
+        .isFile();
+    assertThat(new File(CHROMEDRIVER))
+        .as("chromedriver is needed: apt-get install -y chromium chromium-driver")
+        .isFile();
+    System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
+    profile = Files.createTempDirectory("tailboard-chromium-");
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM);
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-component-update",
+        "--disable-sync",
+        "--user-data-dir=" + profile,
+        "--window-size=1280,860");
+    LoggingPreferences logs = new LoggingPreferences();
+    logs.enable(LogType.BROWSER, Level.ALL);
+    options.setCapability("goog:loggingPrefs", logs);
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(CHROMEDRIVER))
+            .usingAnyFreePort()
+            .build();
+    driver = new ChromeDriver(service, options);
+  }
+
+  @AfterAll
+  static void stopBrowser() throws IOException {
+    if (driver != null) {
+      driver.quit();
+    }
+    if (profile != null) {
+      try (Stream<Path> files = Files.walk(profile)) {
+        files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+      }
+    }
+  }
+
+  @AfterEach
+  void printBrowserConsole() {
+    for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
+      System.out.println("[browser " + e.getLevel() + "] " + e.getMessage());
+    }
+  }
+
+  @Test
+  void followsLiveLinesWithColoursProgressAndFoldingSections() throws IOException {
+    long id = api.createBuild("ui/" + shortId());
+    open("/builds/" + id);
+    awaitBadge("live");
+
+    api.append(id, List.of("hello 1", "hello 2"));
+    awaitLive(() -> "hello 2".equals(text(2)));
+
+    api.append(
+        id,
+        List.of(
+            "\u001b[31mred starts here",
+            "still red\u001b[0m then plain",
+            "progress 10%\rprogress 50%\rprogress 100%",
+            "::group::Compile",
+            "compiling a",
+            "::group::Inner",
+            "inner line",
+            "::endgroup::",
+            "compiled",
+            "::endgroup::",
+            "after the group"));
+    awaitLive(() -> "after the group".equals(text(13)));
+
+    // ANSI: the colour opened on line 3 carries on into line 4, up to the reset.
+    assertThat(colourOf(3, "red starts here")).isEqualTo("rgba(187, 0, 0, 1)");
+    assertThat(colourOf(4, "still red")).isEqualTo("rgba(187, 0, 0, 1)");
+    assertThat(line(4).findElements(By.cssSelector(".txt span")))
+        .noneMatch(s -> s.getText().contains("then plain"));
+    // \r: only what follows the last one shows.
+    assertThat(text(5)).isEqualTo("progress 100%");
+
+    // Sections fold, nested.
+    assertThat(line(6).getText()).contains("Compile");
+    assertThat(line(7).isDisplayed()).isTrue();
+    line(8).findElement(By.className("fold")).click();
+    awaitTrue(() -> !line(9).isDisplayed() && line(11).isDisplayed());
+    line(6).findElement(By.className("fold")).click();
+    awaitTrue(() -> !line(7).isDisplayed() && !line(11).isDisplayed() && line(13).isDisplayed());
+    line(6).findElement(By.className("fold")).click();
+    awaitTrue(() -> line(7).isDisplayed() && !line(9).isDisplayed());
+    line(8).findElement(By.className("fold")).click();
+    awaitTrue(() -> line(9).isDisplayed());
+
+    // Each line exactly once, numbered as the server numbered it.
+    assertThat(lineCount()).isEqualTo(13);
+
+    api.postJson("/api/builds/" + id + "/steps", "{\"name\":\"test\",\"status\":\"running\"}");
+    api.append(
+        id,
+        List.of(
+            "\u001b[32m✔\u001b[0m parses the config",
+            "\u001b[32m✔\u001b[0m streams lines",
+            "\u001b[1;33mwarning:\u001b[0m slow test (1.2s)"));
+    api.postJson("/api/builds/" + id + "/steps", "{\"name\":\"test\",\"status\":\"passed\"}");
+    api.status(id, "passed");
+    awaitBadge("finished");
+    await().atMost(Duration.ofSeconds(5)).until(this::lineCount, n -> n == 16);
+    assertThat(driver.findElement(By.id("raw")).getAttribute("href"))
+        .endsWith("/api/builds/" + id + "/log");
+    assertThat(driver.findElement(By.id("status")).getText()).isEqualToIgnoringCase("passed");
+
+    Path shot = Path.of(System.getProperty("basedir", "."), "docs", "build-page.png");
+    Files.createDirectories(shot.getParent());
+    Files.write(shot, driver.getScreenshotAs(OutputType.BYTES));
+  }
+
+  @Test
+  void deepLinkLandsOnTheLineAndFollowingStopsOnScrollUp() {
+    long id = api.createBuild("ui/" + shortId());
+    api.append(id, Api.lines("line", 1, 300));
+    api.status(id, "passed");
+
+    open("/builds/" + id + "#L123");
+    awaitTrue(() -> line(123).getAttribute("class").contains("highlight"));
+    assertThat(inViewport(123)).isTrue();
+    assertThat(driver.findElement(By.id("follow")).isSelected()).isFalse();
+    assertThat(driver.findElements(By.cssSelector(".line.highlight"))).hasSize(1);
+
+    // Clicking a line number sets the hash and moves the highlight.
+    line(130).findElement(By.className("ln")).click();
+    awaitTrue(() -> line(130).getAttribute("class").contains("highlight"));
+    assertThat(driver.getCurrentUrl()).endsWith("#L130");
+    assertThat(line(123).getAttribute("class")).doesNotContain("highlight");
+
+    // Without a hash the page follows the tail, until the reader scrolls up.
+    long running = api.createBuild("ui/" + shortId());
+    api.append(running, Api.lines("tail", 1, 200));
+    open("/builds/" + running);
+    awaitBadge("live");
+    awaitTrue(() -> lineCount() == 200 && inViewport(200));
+    assertThat(driver.findElement(By.id("follow")).isSelected()).isTrue();
+    driver.executeScript("window.scrollTo(0, 0)");
+    awaitTrue(() -> !driver.findElement(By.id("follow")).isSelected());
+    api.append(running, Api.lines("tail", 201, 5));
+    awaitTrue(() -> lineCount() == 205);
+    assertThat(inViewport(205)).isFalse();
+    api.status(running, "canceled");
+  }
+
+  @Test
+  void longPollsWhenEventSourceIsMissing() {
+    Map<String, Object> script =
+        driver.executeCdpCommand(
+            "Page.addScriptToEvaluateOnNewDocument",
+            Map.of("source", "delete window.EventSource;"));
+    try {
+      long id = api.createBuild("ui/" + shortId());
+      api.append(id, Api.lines("before", 1, 3));
+      open("/builds/" + id);
+      assertThat(driver.executeScript("return typeof window.EventSource")).isEqualTo("undefined");
+      awaitTrue(() -> lineCount() == 3);
+      awaitBadge("long-polling");
+
+      api.append(id, List.of("polled 4", "polled 5"));
+      awaitLive(() -> "polled 5".equals(text(5)));
+      assertThat(badge()).isEqualTo("long-polling");
+      api.append(id, List.of("polled 6"));
+      api.status(id, "failed");
+      awaitBadge("finished");
+      assertThat(lineCount()).isEqualTo(6);
+      assertThat(text(6)).isEqualTo("polled 6");
+    } finally {
+      driver.executeCdpCommand(
+          "Page.removeScriptToEvaluateOnNewDocument",
+          Map.of("identifier", script.get("identifier")));
+    }
+  }
+
+  @Test
+  void dashboardListsNewBuildsAndUpdatesTheirStatusLive() {
+    String project = "ui-dash/" + shortId();
+    String other = "ui-dash/" + shortId();
+    long older = api.createBuild(project);
+
+    open("/");
+    awaitBadge("live");
+    awaitTrue(() -> !rows(older).isEmpty());
+    long id = api.createBuild(project);
+    awaitTrue(() -> "queued".equals(rowStatus(id)));
+    WebElement link = rows(id).get(0).findElement(By.cssSelector("td.id a"));
+    assertThat(link.getAttribute("href")).endsWith("/builds/" + id);
+    // newest first
+    List<WebElement> all = driver.findElements(By.cssSelector("#builds tbody tr"));
+    assertThat(all.get(0).getAttribute("data-id")).isEqualTo(String.valueOf(id));
+
+    api.append(id, List.of("starting"));
+    awaitTrue(() -> "running".equals(rowStatus(id)));
+    api.status(id, "passed");
+    awaitTrue(() -> "passed".equals(rowStatus(id)));
+
+    // Filters come from the query string, live updates included.
+    open("/?project=" + project + "&status=passed");
+    awaitBadge("live");
+    awaitTrue(() -> !rows(id).isEmpty());
+    assertThat(rows(older)).isEmpty();
+    assertThat(driver.findElement(By.id("f-project")).getAttribute("value")).isEqualTo(project);
+    long elsewhere = api.createBuild(other);
+    api.status(elsewhere, "passed");
+    api.status(older, "passed");
+    awaitTrue(() -> !rows(older).isEmpty());
+    assertThat(rows(elsewhere)).isEmpty();
+
+    rows(id).get(0).findElement(By.cssSelector("td.id a")).click();
+    awaitTrue(() -> driver.getCurrentUrl().endsWith("/builds/" + id));
+    awaitTrue(() -> text(1).equals("starting"));
+  }
+
+  // ---- helpers ----
+
+  private static String shortId() {
+    return UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  private static void open(String path) {
+    driver.get(ItServer.baseUrl() + path);
+  }
+
+  private static WebElement line(int n) {
+    return driver.findElement(By.id("L" + n));
+  }
+
+  private static String text(int n) {
+    return line(n).findElement(By.className("txt")).getText();
+  }
+
+  private static String colourOf(int n, String content) {
+    return line(n).findElements(By.cssSelector(".txt span")).stream()
+        .filter(s -> s.getText().contains(content))
+        .findFirst()
+        .orElseThrow()
+        .getCssValue("color");
+  }
+
+  private int lineCount() {
+    return ((Number) driver.executeScript("return document.querySelectorAll('#log .line').length"))
+        .intValue();
+  }
+
+  private static boolean inViewport(int n) {
+    return (Boolean)
+        driver.executeScript(
+            "const r = document.getElementById('L' + arguments[0]).getBoundingClientRect();"
+                + "return r.top >= 0 && r.bottom <= window.innerHeight;",
+            n);
+  }
+
+  private static String badge() {
+    return driver.findElement(By.id("connection")).getText();
+  }
+
+  private static void awaitBadge(String state) {
+    await("badge " + state)
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50))
+        .ignoreExceptions()
+        .until(BuildPageIT::badge, state::equals);
+  }
+
+  private static List<WebElement> rows(long id) {
+    return driver.findElements(By.cssSelector("#builds tbody tr[data-id='" + id + "']"));
+  }
+
+  private static String rowStatus(long id) {
+    List<WebElement> r = rows(id);
+    return r.isEmpty() ? null : r.get(0).getAttribute("data-status");
+  }
+
+  /** Live updates must show within a second of the publish returning. */
+  private static void awaitLive(Callable<Boolean> condition) {
+    await().atMost(LIVE).pollInterval(Duration.ofMillis(25)).ignoreExceptions().until(condition);
+  }
+
+  private static void awaitTrue(Callable<Boolean> condition) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50))
+        .ignoreExceptions()
+        .until(condition);
+  }
+}
