@@ -16,9 +16,9 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
 
 /**
- * Reads and writes JSON bodies with the application's one mapper. Jersey's Jackson module is not
- * in the WAR (see the pom): the container's class scan registered its providers beside this one,
- * which one wrote JSON then depended on class order, and one of them failed with an NPE.
+ * Reads and writes JSON bodies with the application's one mapper. Jersey's Jackson module is not in
+ * the WAR (see the pom): the container's class scan registered its providers beside this one, which
+ * one wrote JSON then depended on class order, and one of them failed with an NPE.
  */
 @Provider
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
