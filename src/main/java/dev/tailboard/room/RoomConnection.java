@@ -26,6 +26,11 @@ public final class RoomConnection {
   private long queuedChars;
   private boolean sending;
   private boolean closed;
+
+  /** The thread inside {@link #write}, so a handler called on it knows it completed inline. */
+  private Thread pumping;
+
+  private boolean completedInline;
   private volatile long lastPong = System.currentTimeMillis();
   private final RateLimit rate;
 
@@ -93,12 +98,27 @@ public final class RoomConnection {
     write(next);
   }
 
+  /**
+   * Sends {@code frame} and, as long as each send completes at once (Jetty calls the handler on
+   * this very thread when the socket takes the frame), the frames queued behind it: a loop, not a
+   * recursion through the handler, so a long queue cannot overflow the stack.
+   */
   private void write(String frame) {
-    try {
-      session.getAsyncRemote().sendText(frame, this::sent);
-    } catch (RuntimeException e) {
-      LOG.log(Level.FINE, "send failed", e);
-      sent(new SendResult(e));
+    for (String next = frame; next != null; ) {
+      synchronized (this) {
+        pumping = Thread.currentThread();
+        completedInline = false;
+      }
+      try {
+        session.getAsyncRemote().sendText(next, this::sent);
+      } catch (RuntimeException e) {
+        LOG.log(Level.FINE, "send failed", e);
+        sent(new SendResult(e));
+      }
+      synchronized (this) {
+        pumping = null;
+        next = completedInline ? nextAfterSend() : null;
+      }
     }
   }
 
@@ -111,13 +131,24 @@ public final class RoomConnection {
         queuedChars = 0;
         return;
       }
-      next = poll();
-      if (next == null) {
-        sending = false;
+      if (pumping == Thread.currentThread()) {
+        completedInline = true; // the loop in write() sends the next one
         return;
       }
+      next = nextAfterSend();
     }
-    write(next);
+    if (next != null) {
+      write(next);
+    }
+  }
+
+  /** The next frame to send, or null (and no send in flight) when the queue is empty. */
+  private String nextAfterSend() {
+    String next = poll();
+    if (next == null) {
+      sending = false;
+    }
+    return next;
   }
 
   private String poll() {
