@@ -198,8 +198,7 @@ function showTarget() {
   if (target == null) return;
   const el = view.reveal(target);
   if (!el) return; // not there yet: tried again after the next chunk
-  document.querySelectorAll('.line.highlight').forEach((l) => l.classList.remove('highlight'));
-  el.classList.add('highlight');
+  view.highlight(target);
   setFollow(false);
   el.scrollIntoView({ block: 'center' });
   target = null;

@@ -3,6 +3,11 @@
 // returns redrawn in place, and foldable sections: GitHub's ::group::/::endgroup:: and GitLab's
 // section_start/section_end, nested. Every line number is rendered once: lines the view already
 // has are skipped, so overlapping replays (a resumed stream, a long-poll) change nothing.
+//
+// Virtual scrolling: the lines (text rendered to HTML, sections, numbers) live in memory; the DOM
+// holds only the visible lines around the viewport (plus a margin), between two spacers sized so
+// the page is as tall as all visible lines (folded sections take no rows). Rows have a fixed
+// height (--row in style.css).
 
 import { AnsiUp } from '../vendor/ansi_up/ansi_up.js';
 import { formatDuration } from './common.js';
@@ -32,22 +37,68 @@ const GROUP_END = /^\s*::endgroup::\s*$/;
 const SECTION_START = /section_start:(\d+):([A-Za-z0-9_.-]+)(?:\[([^\]]*)\])?/;
 const SECTION_END = /section_end:(\d+):([A-Za-z0-9_.-]+)/;
 
+const MARGIN = 200; // rows rendered above and below the viewport
+const HIDDEN_CAP = 100; // folded (hidden) lines rendered per window, for getElementById
+
 export class LogView {
   constructor(root) {
     this.root = root;
+    this.highlighted = null;
+    this.top = document.createElement('div');
+    this.bottom = document.createElement('div');
+    this.top.className = this.bottom.className = 'log-spacer';
     this.reset();
+    root.addEventListener('click', (e) => {
+      if (e.target.closest('a')) return; // the line number sets the hash
+      const head = e.target.closest('.section-head');
+      if (!head) return;
+      const i = this.index(Number(head.dataset.n));
+      if (i < 0 || !this.lines[i].head) return;
+      const sec = this.lines[i].head;
+      sec.folded = !sec.folded;
+      this.relayout();
+    });
+    const onScroll = () => this.render(false);
+    window.addEventListener('scroll', onScroll, { passive: true });
+    window.addEventListener('resize', onScroll);
   }
 
   /** Forget everything (the stream said `reset`: a replay from line 1 follows). */
   reset() {
-    this.root.replaceChildren();
     this.ansi = new AnsiUp();
     this.ansi.use_classes = false;
     this.nextLine = 1;
-    this.stack = [{ body: this.root, section: null }];
+    this.lines = []; // { n, html, ts, sec (innermost section holding it), head?, marker? }
+    this.visible = []; // indexes into lines of the lines not folded away
+    this.stack = [null]; // open sections, innermost last
+    this.from = 0; // rendered rows [from, to) of visible
+    this.to = 0;
+    this.root.replaceChildren(this.top, this.bottom);
+    this.top.style.height = this.bottom.style.height = '0px';
   }
 
-  /** The element of line `n`, or null while the view does not have it. */
+  rowHeight() {
+    if (!this.row) {
+      this.row = parseFloat(getComputedStyle(this.root).getPropertyValue('--row')) || 19;
+    }
+    return this.row;
+  }
+
+  /** The index in `lines` of line number `n`, or -1. */
+  index(n) {
+    let lo = 0;
+    let hi = this.lines.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const m = this.lines[mid].n;
+      if (m === n) return mid;
+      if (m < n) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  /** The element of line `n`, or null while it is not rendered. */
   line(n) {
     return document.getElementById(`L${n}`);
   }
@@ -61,11 +112,16 @@ export class LogView {
     const skip = Math.max(0, this.nextLine - first);
     const time = ts ? Date.parse(ts) : NaN;
     let added = 0;
+    const before = this.visible.length;
+    this.closed = false;
     for (let i = skip; i < lines.length; i++) {
       this.appendLine(first + i, lines[i] ?? '', ts, time);
       added++;
     }
     if (first + lines.length > this.nextLine) this.nextLine = first + lines.length;
+    // Rows rendered above the old end do not change (unless a section got its duration): only
+    // the spacer grows, and a selection in what is rendered survives.
+    if (added > 0) this.render(this.to >= before || this.closed);
     return added;
   }
 
@@ -88,30 +144,164 @@ export class LogView {
       this.openSection(n, title, ts, Number(m[1]) * 1000, folded, m[2]);
       return;
     }
-    const row = this.makeLine(n, html, ts);
+    const line = this.add({ n, html, ts, sec: this.current() });
     if (GROUP_END.test(plain) && this.stack.length > 1) {
-      row.classList.add('marker');
-      this.current().appendChild(row);
+      line.marker = true;
       this.closeSection(time, null);
       return;
     }
-    if ((m = SECTION_END.exec(markers)) && this.stack.some((s) => s.section && s.name === m[2])) {
-      row.classList.add('marker');
-      this.current().appendChild(row);
+    if ((m = SECTION_END.exec(markers)) && this.stack.some((s) => s && s.name === m[2])) {
+      line.marker = true;
       this.closeSection(Number(m[1]) * 1000, m[2]);
-      return;
     }
-    this.current().appendChild(row);
+  }
+
+  add(line) {
+    this.lines.push(line);
+    if (this.shows(line.sec)) this.visible.push(this.lines.length - 1);
+    return line;
+  }
+
+  /** Whether the body of section `sec` (null: the top level) is unfolded all the way up. */
+  shows(sec) {
+    for (let s = sec; s; s = s.parent) if (s.folded) return false;
+    return true;
   }
 
   current() {
-    return this.stack[this.stack.length - 1].body;
+    return this.stack[this.stack.length - 1];
   }
 
-  makeLine(n, html, ts) {
+  openSection(n, title, ts, start, folded, name) {
+    const parent = this.current();
+    const section = { parent, name, title, start, folded, closed: false, duration: '' };
+    this.add({ n, html: '', ts, sec: parent, head: section });
+    this.stack.push(section);
+  }
+
+  closeSection(end, name) {
+    // GitLab names its sections: close up to the one named; ::endgroup:: closes the innermost.
+    while (this.stack.length > 1) {
+      const top = this.stack.pop();
+      if (isFinite(top.start) && isFinite(end)) top.duration = formatDuration(end - top.start);
+      top.closed = true;
+      this.closed = true;
+      if (name == null || top.name === name) return;
+    }
+  }
+
+  depth(sec) {
+    let d = 0;
+    for (let s = sec; s; s = s.parent) d++;
+    return d;
+  }
+
+  /** Folding changed: recount the visible lines and render again. */
+  relayout() {
+    this.visible = [];
+    for (let i = 0; i < this.lines.length; i++) {
+      if (this.shows(this.lines[i].sec)) this.visible.push(i);
+    }
+    this.from = this.to = 0;
+    this.render(true);
+  }
+
+  /** Unfolds every section around line `n`, scrolls it into view and returns its element. */
+  reveal(n) {
+    const i = this.index(n);
+    if (i < 0) return null;
+    let changed = false;
+    for (let s = this.lines[i].sec; s; s = s.parent) {
+      if (s.folded) {
+        s.folded = false;
+        changed = true;
+      }
+    }
+    if (changed) this.relayout();
+    const row = this.visibleRow(i);
+    const y = this.offset() + row * this.rowHeight() - window.innerHeight / 2;
+    window.scrollTo(window.scrollX, Math.max(0, y));
+    this.render(true);
+    return this.line(n);
+  }
+
+  visibleRow(i) {
+    let lo = 0;
+    let hi = this.visible.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.visible[mid] < i) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Marks line `n` (and only it) as highlighted, rendered or not. */
+  highlight(n) {
+    this.highlighted = n;
+    this.root.querySelectorAll('.line.highlight').forEach((l) => l.classList.remove('highlight'));
+    const el = this.line(n);
+    if (el) el.classList.add('highlight');
+  }
+
+  /** The document y of the first row. */
+  offset() {
+    return this.top.getBoundingClientRect().top + window.scrollY;
+  }
+
+  /**
+   * Renders the rows around the viewport; unless `force`, only when the viewport came near the
+   * edge of what is rendered.
+   */
+  render(force) {
+    const h = this.rowHeight();
+    const total = this.visible.length;
+    const first = Math.max(0, Math.floor((window.scrollY - this.offset()) / h));
+    const count = Math.ceil(window.innerHeight / h) + 1;
+    const from = Math.max(0, Math.min(first, total) - MARGIN);
+    const to = Math.min(total, first + count + MARGIN);
+    const inside =
+      this.from <= Math.max(0, first - MARGIN / 2) &&
+      this.to >= Math.min(total, first + count + MARGIN / 2);
+    if (!force && inside) {
+      this.bottom.style.height = `${(total - this.to) * h}px`;
+      return;
+    }
+    this.from = from;
+    this.to = to;
+    this.top.style.height = `${from * h}px`;
+    const frag = document.createDocumentFragment();
+    if (from < to) {
+      const a = this.visible[from];
+      const b = to < total ? this.visible[to] : this.lines.length;
+      let hiddenLeft = HIDDEN_CAP;
+      for (let i = a; i < b; i++) {
+        const line = this.lines[i];
+        const shown = this.shows(line.sec);
+        if (!shown && hiddenLeft-- <= 0) continue;
+        frag.appendChild(this.makeLine(line, shown));
+      }
+    }
+    const old = this.root.querySelectorAll('.line');
+    old.forEach((el) => el.remove());
+    this.top.after(frag);
+    this.bottom.style.height = `${(total - to) * h}px`;
+  }
+
+  makeLine(line, shown) {
+    const { n, html, ts, head } = line;
     const row = document.createElement('div');
     row.className = 'line';
+    if (line.marker) row.classList.add('marker');
+    if (n === this.highlighted) row.classList.add('highlight');
+    if (!shown) row.hidden = true;
     row.id = `L${n}`;
+    row.dataset.n = String(n);
+    const depth = this.depth(line.sec);
+    if (depth) {
+      row.classList.add('nested');
+      row.style.setProperty('--depth', String(depth));
+    }
     const num = document.createElement('a');
     num.className = 'ln';
     num.href = `#L${n}`;
@@ -119,56 +309,25 @@ export class LogView {
     if (ts) num.title = ts;
     const text = document.createElement('span');
     text.className = 'txt';
-    text.innerHTML = html;
+    if (head) {
+      row.classList.add('section-head');
+      if (head.folded) row.classList.add('folded');
+      if (head.closed) row.classList.add('closed');
+      const toggle = document.createElement('button');
+      toggle.type = 'button';
+      toggle.className = 'fold';
+      toggle.setAttribute('aria-label', 'fold');
+      const label = document.createElement('span');
+      label.className = 'section-title';
+      label.textContent = head.title;
+      const duration = document.createElement('span');
+      duration.className = 'section-duration';
+      duration.textContent = head.duration;
+      text.append(toggle, label, duration);
+    } else {
+      text.innerHTML = html;
+    }
     row.append(num, text);
     return row;
-  }
-
-  openSection(n, title, ts, start, folded, name) {
-    const section = document.createElement('div');
-    section.className = 'section' + (folded ? ' folded' : '');
-    const head = this.makeLine(n, '', ts);
-    head.classList.add('section-head');
-    const text = head.querySelector('.txt');
-    const toggle = document.createElement('button');
-    toggle.type = 'button';
-    toggle.className = 'fold';
-    toggle.setAttribute('aria-label', 'fold');
-    const label = document.createElement('span');
-    label.className = 'section-title';
-    label.textContent = title;
-    const duration = document.createElement('span');
-    duration.className = 'section-duration';
-    text.append(toggle, label, duration);
-    head.addEventListener('click', (e) => {
-      if (e.target.closest('a')) return; // the line number sets the hash
-      section.classList.toggle('folded');
-    });
-    const body = document.createElement('div');
-    body.className = 'section-body';
-    section.append(head, body);
-    this.current().appendChild(section);
-    this.stack.push({ body, section, name, start, duration });
-  }
-
-  closeSection(end, name) {
-    // GitLab names its sections: close up to the one named; ::endgroup:: closes the innermost.
-    while (this.stack.length > 1) {
-      const top = this.stack.pop();
-      if (isFinite(top.start) && isFinite(end)) {
-        top.duration.textContent = formatDuration(end - top.start);
-      }
-      top.section.classList.add('closed');
-      if (name == null || top.name === name) return;
-    }
-  }
-
-  /** Unfolds every section around line `n` so it can be seen. */
-  reveal(n) {
-    const el = this.line(n);
-    for (let b = el && el.closest('.section-body'); b; b = b.parentElement.closest('.section-body')) {
-      b.parentElement.classList.remove('folded');
-    }
-    return el;
   }
 }

@@ -201,6 +201,52 @@ class BuildPageIT {
   }
 
   @Test
+  void longLogRendersOnlyTheLinesInView() {
+    // The IT server caps a build at 20,000 lines (tailboard.log.maxLinesPerBuild in pom.xml).
+    int total = 20_000;
+    int chunk = 5_000;
+    int middle = total / 2;
+    long id = api.createBuild("ui/" + shortId());
+    for (int from = 1; from <= total; from += chunk) {
+      api.append(id, Api.lines("big", from, chunk));
+    }
+
+    // Following the tail: the last line shows, and the DOM holds only the lines around it.
+    open("/builds/" + id);
+    awaitBadge("live");
+    awaitTrue(() -> ("big-" + total).equals(text(total)) && inViewport(total));
+    assertThat(driver.findElement(By.id("follow")).isSelected()).isTrue();
+    assertThat(lineCount()).isLessThan(500);
+    assertThat(driver.findElements(By.id("L1"))).isEmpty();
+
+    // A deep link to a line that is not rendered yet scrolls to it and highlights it.
+    open("/builds/" + id + "#L" + middle);
+    awaitTrue(() -> line(middle).getAttribute("class").contains("highlight") && inViewport(middle));
+    assertThat(text(middle)).isEqualTo("big-" + middle);
+    assertThat(driver.findElement(By.id("follow")).isSelected()).isFalse();
+    assertThat(lineCount()).isLessThan(500);
+
+    // Scrolling far renders the lines that come into view, and only those.
+    driver.executeScript("window.scrollBy(0, 40000)");
+    awaitTrue(
+        () ->
+            (Boolean)
+                driver.executeScript(
+                    "const e = document.elementFromPoint(200, window.innerHeight / 2);"
+                        + "const l = e && e.closest('.line');"
+                        + "return !!l && Number(l.id.slice(1)) > arguments[0] + 1500;",
+                    middle));
+    assertThat(lineCount()).isLessThan(500);
+
+    // The same on a fresh load of the page.
+    driver.navigate().refresh();
+    awaitTrue(() -> line(middle).getAttribute("class").contains("highlight") && inViewport(middle));
+    assertThat(driver.findElements(By.cssSelector(".line.highlight"))).hasSize(1);
+    assertThat(lineCount()).isLessThan(500);
+    api.status(id, "passed");
+  }
+
+  @Test
   void longPollsWhenEventSourceIsMissing() {
     Map<String, Object> script =
         driver.executeCdpCommand(
