@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tailboard.testing.Api;
+import dev.tailboard.testing.Chromium;
 import dev.tailboard.testing.ItServer;
 import java.io.File;
 import java.io.IOException;
@@ -25,7 +26,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
@@ -38,8 +38,8 @@ import org.openqa.selenium.logging.LoggingPreferences;
  */
 class BuildPageIT {
 
-  private static final String CHROMIUM = "/usr/bin/chromium";
-  private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+  private static final String CHROMIUM = Chromium.BINARY;
+  private static final String CHROMEDRIVER = Chromium.DRIVER;
   private static final Duration LIVE = Duration.ofSeconds(1);
 
   private static ChromeDriver driver;
@@ -54,30 +54,12 @@ class BuildPageIT {
     assertThat(new File(CHROMEDRIVER))
         .as("chromedriver is needed: apt-get install -y chromium chromium-driver")
         .isFile();
-    System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
-    profile = Files.createTempDirectory("tailboard-chromium-");
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM);
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--disable-component-update",
-        "--disable-sync",
-        "--user-data-dir=" + profile,
-        "--window-size=1280,860");
+    profile = Chromium.newProfile();
+    ChromeOptions options = Chromium.options(profile);
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, Level.ALL);
     options.setCapability("goog:loggingPrefs", logs);
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(new File(CHROMEDRIVER))
-            .usingAnyFreePort()
-            .build();
-    driver = new ChromeDriver(service, options);
+    driver = Chromium.start(options);
   }
 
   @AfterAll

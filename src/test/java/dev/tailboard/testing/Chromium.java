@@ -1,0 +1,55 @@
+package dev.tailboard.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Debian's headless Chromium driven through its chromedriver (never a downloaded browser: Selenium
+ * Manager does not run because the driver path is given).
+ */
+public final class Chromium {
+
+  public static final String BINARY = "/usr/bin/chromium";
+  public static final String DRIVER = "/usr/bin/chromedriver";
+
+  private Chromium() {}
+
+  /** Options every run needs, with a fresh profile in {@code profile}, plus {@code extra}. */
+  public static ChromeOptions options(Path profile, String... extra) {
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(BINARY);
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-component-update",
+        "--disable-sync",
+        "--user-data-dir=" + profile,
+        "--window-size=1280,860");
+    options.addArguments(List.of(extra));
+    return options;
+  }
+
+  public static ChromeDriver start(ChromeOptions options) {
+    System.setProperty("webdriver.chrome.driver", DRIVER);
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(DRIVER))
+            .usingAnyFreePort()
+            .build();
+    return new ChromeDriver(service, options);
+  }
+
+  public static Path newProfile() throws IOException {
+    return Files.createTempDirectory("tailboard-chromium-");
+  }
+}
