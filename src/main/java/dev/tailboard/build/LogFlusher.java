@@ -3,7 +3,6 @@ package dev.tailboard.build;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 /** Owns the thread that publishes streamed log batches on their deadline. */
@@ -14,13 +13,7 @@ public class LogFlusher {
 
   @PostConstruct
   void start() {
-    executor =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "tailboard-log-flush");
-              t.setDaemon(true);
-              return t;
-            });
+    executor = dev.tailboard.config.Threads.scheduler("tailboard-log-flush");
   }
 
   @PreDestroy

@@ -4,6 +4,7 @@ import dev.tailboard.build.Build;
 import dev.tailboard.build.NewBuild;
 import dev.tailboard.config.Config;
 import dev.tailboard.config.Setting;
+import dev.tailboard.config.Threads;
 import dev.tailboard.store.EventStore;
 import dev.tailboard.store.Mutation;
 import dev.tailboard.store.Outcome;
@@ -18,7 +19,6 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -68,14 +68,11 @@ public class EventHub {
     // Each subscription has at most one drain task queued, so this bound is never the limit
     // in practice; a rejected task closes its subscriber rather than growing without bound.
     writers =
-        new ThreadPoolExecutor(
+        Threads.pool(
+            "tailboard-writer",
             threads,
-            threads,
-            60,
-            TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(100_000),
-            Names.threads("tailboard-writer"));
-    writers.allowCoreThreadTimeOut(true);
+            new ThreadPoolExecutor.AbortPolicy());
     limits =
         new HubLimits(
             config.integer(Setting.SSE_QUEUE_EVENTS),
@@ -90,7 +87,7 @@ public class EventHub {
         "Subscriptions waiting for a writer thread",
         this::writerBacklog);
     metrics.onPublished(0); // creates the hub's meters now
-    ticker = Executors.newSingleThreadScheduledExecutor(Names.threads("tailboard-heartbeat"));
+    ticker = Threads.scheduler("tailboard-heartbeat");
     ticker.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
   }
 

@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -66,13 +65,7 @@ public class RoomService {
         "websocket");
     metrics.gauge("tailboard.rooms.loaded", "Rooms in memory", rooms::size);
     writer.queued(); // creates the group-commit thread and its meters now
-    pinger =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "tailboard-ws-ping");
-              t.setDaemon(true);
-              return t;
-            });
+    pinger = dev.tailboard.config.Threads.scheduler("tailboard-ws-ping");
     pinger.scheduleAtFixedRate(this::pingAll, pingMillis, pingMillis, TimeUnit.MILLISECONDS);
   }
 

@@ -17,7 +17,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -59,24 +58,14 @@ public class RoomWriter {
     commits = metrics.timer("tailboard.room.store.write", "Group commits of room messages");
     metrics.gauge(
         "tailboard.room.write.queue", "Room messages waiting to be stored", () -> queue.size());
-    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
     fanOut =
-        new ThreadPoolExecutor(
-            threads,
-            threads,
-            60,
-            TimeUnit.SECONDS,
+        dev.tailboard.config.Threads.pool(
+            "tailboard-room-fanout",
+            Math.max(2, Runtime.getRuntime().availableProcessors()),
             new LinkedBlockingQueue<>(100_000),
-            r -> {
-              Thread t = new Thread(r, "tailboard-room-fanout-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            },
             // past the bound the writer fans out itself: slower, never lost
             new ThreadPoolExecutor.CallerRunsPolicy());
-    thread = new Thread(this::run, "tailboard-room-writer");
-    thread.setDaemon(true);
+    thread = dev.tailboard.config.Threads.named("tailboard-room-writer").newThread(this::run);
     thread.start();
   }
 
