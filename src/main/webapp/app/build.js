@@ -3,6 +3,7 @@
 // never gets through, and renders the log with LogView.
 
 import { LogView } from './log-view.js';
+import { joinRoom } from './room.js';
 import {
   api,
   ROOT,
@@ -273,6 +274,7 @@ async function start() {
   } catch (err) {
     // the stream below reports the connection state
   }
+  joinRoom({ build: id, panel: $('#room'), view, onReveal: () => setFollow(false) });
   if (typeof window.EventSource === 'function') connectEventSource();
   else poll();
 }

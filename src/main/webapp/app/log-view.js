@@ -44,6 +44,7 @@ export class LogView {
   constructor(root) {
     this.root = root;
     this.highlighted = null;
+    this.marks = new Map(); // line number -> colour (someone in the room points at it)
     this.top = document.createElement('div');
     this.bottom = document.createElement('div');
     this.top.className = this.bottom.className = 'log-spacer';
@@ -244,6 +245,20 @@ export class LogView {
     if (el) el.classList.add('highlight');
   }
 
+  /** Marks line `n` in `color` (rendered or not), or unmarks it when `color` is null. */
+  mark(n, color) {
+    if (color) this.marks.set(n, color);
+    else this.marks.delete(n);
+    const el = this.line(n);
+    if (el) this.paintMark(el, color);
+  }
+
+  paintMark(el, color) {
+    el.classList.toggle('pointed', !!color);
+    if (color) el.style.setProperty('--point', color);
+    else el.style.removeProperty('--point');
+  }
+
   /** The document y of the first row. */
   offset() {
     return this.top.getBoundingClientRect().top + window.scrollY;
@@ -294,6 +309,7 @@ export class LogView {
     row.className = 'line';
     if (line.marker) row.classList.add('marker');
     if (n === this.highlighted) row.classList.add('highlight');
+    if (this.marks.has(n)) this.paintMark(row, this.marks.get(n));
     if (!shown) row.hidden = true;
     row.id = `L${n}`;
     row.dataset.n = String(n);

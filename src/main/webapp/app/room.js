@@ -1,0 +1,295 @@
+// The build page's room panel: the build's collaboration room (README, "Collaboration rooms
+// (WebSocket)") as a side panel with its members, a chat, and pointing at log lines. Clicking a
+// line number points everyone else at it; a line someone points at is marked in their colour for
+// a few seconds and scrolled to when it is off screen. Reconnects with exponential backoff and
+// full jitter, resuming its session from the highest stored seq it has seen.
+
+import { ROOT } from './common.js';
+
+const NAME_KEY = 'tailboard.room.name';
+const POINT_MS = 4000;
+const BACKOFF_BASE = 500;
+const BACKOFF_CAP = 30000;
+
+function el(tag, className, text) {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text != null) e.textContent = text;
+  return e;
+}
+
+function storedName() {
+  try {
+    return localStorage.getItem(NAME_KEY);
+  } catch (err) {
+    return null;
+  }
+}
+
+function storeName(name) {
+  try {
+    localStorage.setItem(NAME_KEY, name);
+  } catch (err) {
+    // private mode: the name lasts as long as the page
+  }
+}
+
+function uid() {
+  return crypto.randomUUID
+    ? crypto.randomUUID()
+    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+/**
+ * Joins the room of build `build` and renders it into `panel`. `view` is the page's LogView;
+ * `onReveal` runs when a pointed line is scrolled to (the page stops following the tail).
+ */
+export function joinRoom({ build, panel, view, onReveal = () => {} }) {
+  const url = new URL(`ws/rooms/build-${build}`, ROOT);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+
+  // ---- the panel ----
+  const state = el('span', 'room-state', 'offline');
+  const head = el('header', 'room-head');
+  head.append(el('strong', null, 'Room'), state);
+  const nameForm = el('form', 'room-name');
+  const nameInput = el('input');
+  nameInput.id = 'room-name';
+  nameInput.maxLength = 64;
+  nameInput.required = true;
+  nameInput.setAttribute('aria-label', 'your name');
+  const nameButton = el('button', null, 'Join');
+  nameButton.id = 'room-join';
+  nameForm.append(nameInput, nameButton);
+  const memberList = el('ul', 'room-members');
+  memberList.id = 'room-members';
+  const chatList = el('ol', 'room-chat');
+  chatList.id = 'room-chat';
+  const sayForm = el('form', 'room-say');
+  const sayInput = el('input');
+  sayInput.id = 'room-text';
+  sayInput.maxLength = 10000;
+  sayInput.autocomplete = 'off';
+  sayInput.placeholder = 'chat';
+  const sayButton = el('button', null, 'Send');
+  sayForm.append(sayInput, sayButton);
+  panel.replaceChildren(head, nameForm, memberList, chatList, sayForm);
+
+  // ---- room state ----
+  let name = storedName();
+  let ws = null;
+  let session = null;
+  let you = null;
+  let seq = 0; // the highest stored seq seen
+  let attempt = 0;
+  let stopped = false;
+  const members = new Map(); // member id -> { member, count } (a resume may overlap its old socket)
+  const chats = new Map(); // chat id -> { seq, from, text, ts }
+  const outbox = new Map(); // chat id -> text, until acked
+  const pointTimers = new Map(); // line -> timeout
+
+  function setState(s) {
+    state.textContent = s;
+    panel.dataset.state = s;
+  }
+
+  function renderMembers() {
+    memberList.replaceChildren();
+    for (const { member } of members.values()) {
+      const li = el('li', 'room-member', member.name);
+      li.style.setProperty('--member', member.color);
+      li.dataset.id = member.id;
+      if (you && member.id === you.id) li.classList.add('you');
+      memberList.append(li);
+    }
+  }
+
+  function renderChat() {
+    const atEnd = chatList.scrollTop + chatList.clientHeight >= chatList.scrollHeight - 4;
+    chatList.replaceChildren();
+    const sorted = [...chats.values()].sort((a, b) => (a.seq ?? Infinity) - (b.seq ?? Infinity));
+    for (const c of sorted) {
+      const li = el('li', 'room-message');
+      li.dataset.id = c.id;
+      if (c.seq == null) li.classList.add('pending');
+      const who = el('span', 'room-from', c.from ? c.from.name : name);
+      if (c.from) who.style.color = c.from.color;
+      if (c.ts) who.title = new Date(c.ts).toLocaleString();
+      li.append(who, el('span', 'room-text', c.text));
+      chatList.append(li);
+    }
+    if (atEnd) chatList.scrollTop = chatList.scrollHeight;
+  }
+
+  function addChat(c) {
+    if (!c || !c.id) return;
+    const known = chats.get(c.id);
+    if (known && known.seq != null) return; // seen already (welcome replay, resume, echo)
+    chats.set(c.id, c);
+    if (c.seq > seq) seq = c.seq;
+    renderChat();
+  }
+
+  function join(member) {
+    const m = members.get(member.id);
+    if (m) {
+      m.member = member;
+      m.count++;
+    } else {
+      members.set(member.id, { member, count: 1 });
+    }
+  }
+
+  function leave(member) {
+    const m = members.get(member.id);
+    if (m && --m.count <= 0) members.delete(member.id);
+  }
+
+  function pointed(line, color) {
+    const n = Number(line);
+    if (!Number.isInteger(n) || n < 1) return;
+    let row = view.line(n);
+    const r = row && !row.hidden && row.getBoundingClientRect();
+    if (!r || r.bottom <= 0 || r.top >= window.innerHeight) {
+      onReveal(n);
+      row = view.reveal(n);
+    }
+    view.mark(n, color);
+    clearTimeout(pointTimers.get(n));
+    pointTimers.set(
+      n,
+      setTimeout(() => {
+        pointTimers.delete(n);
+        view.mark(n, null);
+      }, POINT_MS),
+    );
+  }
+
+  function send(msg) {
+    if (ws && ws.readyState === WebSocket.OPEN && you) {
+      ws.send(JSON.stringify(msg));
+      return true;
+    }
+    return false;
+  }
+
+  function onMessage(msg) {
+    if (typeof msg.seq === 'number' && msg.type !== 'welcome' && msg.seq > seq) seq = msg.seq;
+    switch (msg.type) {
+      case 'welcome':
+        session = msg.session;
+        you = msg.you;
+        attempt = 0;
+        if (msg.seq > seq) seq = msg.seq;
+        members.clear();
+        for (const m of msg.members || []) join(m);
+        renderMembers();
+        for (const c of msg.chat || []) addChat(c);
+        setState('live');
+        for (const [id, text] of outbox) ws.send(JSON.stringify({ type: 'chat', id, text }));
+        break;
+      case 'presence':
+        if (msg.event === 'joined') join(msg.member);
+        else if (msg.event === 'left') leave(msg.member);
+        renderMembers();
+        break;
+      case 'chat':
+        outbox.delete(msg.id);
+        addChat(msg);
+        break;
+      case 'ack':
+        outbox.delete(msg.id);
+        break;
+      case 'point':
+        if (msg.from && msg.from.color) pointed(msg.line, msg.from.color);
+        break;
+      case 'error':
+        console.warn('room:', msg.code, msg.message);
+        break;
+      default:
+        break;
+    }
+  }
+
+  function connect() {
+    setState(attempt ? 'reconnecting' : 'connecting');
+    const socket = new WebSocket(url);
+    ws = socket;
+    socket.onopen = () => {
+      const hello = { type: 'hello', name };
+      if (session) hello.resume = { session, seq };
+      socket.send(JSON.stringify(hello));
+    };
+    socket.onmessage = (e) => {
+      if (ws !== socket) return;
+      try {
+        onMessage(JSON.parse(e.data));
+      } catch (err) {
+        console.warn('room: bad frame', err);
+      }
+    };
+    socket.onclose = (e) => {
+      if (ws !== socket) return;
+      ws = null;
+      you = null;
+      if (stopped) return;
+      if (e.code === 1008) {
+        setState('refused');
+        return;
+      }
+      // exponential backoff with full jitter
+      const delay = Math.random() * Math.min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt);
+      attempt++;
+      setState('reconnecting');
+      setTimeout(connect, delay);
+    };
+  }
+
+  // ---- the user ----
+  function start() {
+    nameForm.hidden = true;
+    connect();
+  }
+
+  nameForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const n = nameInput.value.trim();
+    if (!n) return;
+    name = n;
+    storeName(n);
+    start();
+  });
+
+  sayForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const text = sayInput.value.trim();
+    if (!text || !name) return;
+    const id = uid();
+    outbox.set(id, text);
+    chats.set(id, { id, text, seq: null, from: you });
+    renderChat();
+    send({ type: 'chat', id, text }); // else sent after the next welcome
+    sayInput.value = '';
+  });
+
+  // The line numbers link to #L<n> (build.js highlights it); the room is told too.
+  view.root.addEventListener('click', (e) => {
+    const a = e.target.closest('a.ln');
+    const row = a && a.closest('.line');
+    if (row) send({ type: 'point', line: Number(row.dataset.n) });
+  });
+
+  window.addEventListener('pagehide', () => {
+    stopped = true;
+    if (ws) ws.close(1000);
+  });
+
+  if (name) {
+    start();
+  } else {
+    nameInput.value = `guest-${Math.floor(Math.random() * 0x10000)
+      .toString(16)
+      .padStart(4, '0')}`;
+    setState('offline');
+  }
+}
