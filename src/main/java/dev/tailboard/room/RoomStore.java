@@ -33,15 +33,6 @@ public interface RoomStore {
   /** The highest seq stored for the room, 0 if none. */
   long lastSeq(String room);
 
-  /** Stores a message with the given seq, which the caller allocates in order. */
-  void append(String room, StoredFrame frame);
-
-  /**
-   * Stores a message and the document updates it carries in one transaction, so a document never
-   * has updates its room's history lacks, nor the reverse.
-   */
-  void appendDocUpdates(String room, String doc, List<DocUpdate> updates, StoredFrame frame);
-
   /** Messages with seq greater than {@code afterSeq}, in seq order, at most {@code limit}. */
   List<StoredFrame> after(String room, long afterSeq, int limit);
 
@@ -53,7 +44,4 @@ public interface RoomStore {
 
   /** Updates from {@code fromVersion} on, in version order. */
   List<DocUpdate> updates(String room, String doc, int fromVersion);
-
-  /** Replaces the snapshot and drops the updates it covers. */
-  void compact(String room, String doc, Snapshot snapshot);
 }

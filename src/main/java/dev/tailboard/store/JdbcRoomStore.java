@@ -27,17 +27,6 @@ public class JdbcRoomStore implements RoomStore {
   }
 
   @Override
-  public void append(String room, StoredFrame frame) {
-    jdbc.inTransaction(c -> insert(c, room, frame));
-  }
-
-  @Override
-  public void appendDocUpdates(
-      String room, String doc, List<DocUpdate> updates, StoredFrame frame) {
-    appendAll(List.of(new Write(room, frame, doc, updates, null)));
-  }
-
-  @Override
   public void appendAll(List<Write> writes) {
     jdbc.inTransaction(
         c -> {
@@ -124,11 +113,6 @@ public class JdbcRoomStore implements RoomStore {
         room,
         doc,
         fromVersion);
-  }
-
-  @Override
-  public void compact(String room, String doc, Snapshot snapshot) {
-    jdbc.inTransaction(c -> compact(c, room, doc, snapshot));
   }
 
   private static int compact(Connection c, String room, String doc, Snapshot snapshot)
