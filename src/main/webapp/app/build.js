@@ -274,7 +274,7 @@ async function start() {
   } catch (err) {
     // the stream below reports the connection state
   }
-  joinRoom({ build: id, panel: $('#room'), view, onReveal: () => setFollow(false) });
+  joinRoom({ room: `build-${id}`, panel: $('#room'), view, onReveal: () => setFollow(false) });
   if (typeof window.EventSource === 'function') connectEventSource();
   else poll();
 }

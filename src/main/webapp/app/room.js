@@ -1,10 +1,11 @@
-// The build page's room panel: the build's collaboration room (README, "Collaboration rooms
-// (WebSocket)") as a side panel with its members, a chat, and pointing at log lines. Clicking a
-// line number points everyone else at it; a line someone points at is marked in their colour for
-// a few seconds and scrolled to when it is off screen. Reconnects with exponential backoff and
-// full jitter, resuming its session from the highest stored seq it has seen.
+// The room panel: a collaboration room (README, "Collaboration rooms (WebSocket)") with its
+// members, the shared notes (notes.js), a chat, and, on a build page, pointing at log lines.
+// Clicking a line number points everyone else at it; a line someone points at is marked in their
+// colour for a few seconds and scrolled to when it is off screen. Reconnects with exponential
+// backoff and full jitter, resuming its session from the highest stored seq it has seen.
 
 import { ROOT } from './common.js';
+import { createNotes } from './notes.js';
 
 const NAME_KEY = 'tailboard.room.name';
 const POINT_MS = 4000;
@@ -41,11 +42,12 @@ function uid() {
 }
 
 /**
- * Joins the room of build `build` and renders it into `panel`. `view` is the page's LogView;
- * `onReveal` runs when a pointed line is scrolled to (the page stops following the tail).
+ * Joins room `room` (`build-<id>` or a free room's name) and renders it into `panel`. On a build
+ * page `view` is the page's LogView and `onReveal` runs when a pointed line is scrolled to (the
+ * page stops following the tail); a free room has no view.
  */
-export function joinRoom({ build, panel, view, onReveal = () => {} }) {
-  const url = new URL(`ws/rooms/build-${build}`, ROOT);
+export function joinRoom({ room, panel, view = null, onReveal = () => {} }) {
+  const url = new URL(`ws/rooms/${encodeURIComponent(room)}`, ROOT);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
 
   // ---- the panel ----
@@ -63,6 +65,8 @@ export function joinRoom({ build, panel, view, onReveal = () => {} }) {
   nameForm.append(nameInput, nameButton);
   const memberList = el('ul', 'room-members');
   memberList.id = 'room-members';
+  const notesBox = el('section', 'room-notes');
+  notesBox.id = 'room-notes';
   const chatList = el('ol', 'room-chat');
   chatList.id = 'room-chat';
   const sayForm = el('form', 'room-say');
@@ -73,7 +77,8 @@ export function joinRoom({ build, panel, view, onReveal = () => {} }) {
   sayInput.placeholder = 'chat';
   const sayButton = el('button', null, 'Send');
   sayForm.append(sayInput, sayButton);
-  panel.replaceChildren(head, nameForm, memberList, chatList, sayForm);
+  panel.replaceChildren(head, nameForm, memberList, notesBox, chatList, sayForm);
+  const notes = createNotes({ parent: notesBox, send: (msg) => send(msg) });
 
   // ---- room state ----
   let name = storedName();
@@ -142,12 +147,15 @@ export function joinRoom({ build, panel, view, onReveal = () => {} }) {
 
   function leave(member) {
     const m = members.get(member.id);
-    if (m && --m.count <= 0) members.delete(member.id);
+    if (m && --m.count <= 0) {
+      members.delete(member.id);
+      notes.left(member.id);
+    }
   }
 
   function pointed(line, color) {
     const n = Number(line);
-    if (!Number.isInteger(n) || n < 1) return;
+    if (!view || !Number.isInteger(n) || n < 1) return;
     let row = view.line(n);
     const r = row && !row.hidden && row.getBoundingClientRect();
     if (!r || r.bottom <= 0 || r.top >= window.innerHeight) {
@@ -185,6 +193,7 @@ export function joinRoom({ build, panel, view, onReveal = () => {} }) {
         for (const m of msg.members || []) join(m);
         renderMembers();
         for (const c of msg.chat || []) addChat(c);
+        notes.welcome(msg.docs && msg.docs.notes);
         setState('live');
         for (const [id, text] of outbox) ws.send(JSON.stringify({ type: 'chat', id, text }));
         break;
@@ -207,6 +216,7 @@ export function joinRoom({ build, panel, view, onReveal = () => {} }) {
         console.warn('room:', msg.code, msg.message);
         break;
       default:
+        notes.handle(msg); // doc.* and cursor
         break;
     }
   }
@@ -232,6 +242,7 @@ export function joinRoom({ build, panel, view, onReveal = () => {} }) {
       if (ws !== socket) return;
       ws = null;
       you = null;
+      notes.offline();
       if (stopped) return;
       if (e.code === 1008) {
         setState('refused');
@@ -273,7 +284,7 @@ export function joinRoom({ build, panel, view, onReveal = () => {} }) {
   });
 
   // The line numbers link to #L<n> (build.js highlights it); the room is told too.
-  view.root.addEventListener('click', (e) => {
+  view?.root.addEventListener('click', (e) => {
     const a = e.target.closest('a.ln');
     const row = a && a.closest('.line');
     if (row) send({ type: 'point', line: Number(row.dataset.n) });

@@ -20,8 +20,15 @@ public final class Api {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String token;
+  private final String base;
 
   public Api(String token) {
+    this(null, token);
+  }
+
+  /** A client of the server at {@code base} (null: the build's integration-test server). */
+  public Api(String base, String token) {
+    this.base = base;
     this.token = token;
   }
 
@@ -32,7 +39,7 @@ public final class Api {
 
   public HttpRequest.Builder request(String path) {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(ItServer.baseUrl() + path))
+        HttpRequest.newBuilder(URI.create((base != null ? base : ItServer.baseUrl()) + path))
             .timeout(Duration.ofSeconds(30));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);

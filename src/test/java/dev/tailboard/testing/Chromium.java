@@ -4,7 +4,9 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -51,5 +53,21 @@ public final class Chromium {
 
   public static Path newProfile() throws IOException {
     return Files.createTempDirectory("tailboard-chromium-");
+  }
+
+  /** Quits the browsers (nulls skipped) and deletes their profiles. */
+  public static void quit(List<ChromeDriver> drivers, List<Path> profiles) throws IOException {
+    for (ChromeDriver d : drivers) {
+      if (d != null) {
+        d.quit();
+      }
+    }
+    for (Path p : profiles) {
+      if (p != null) {
+        try (Stream<Path> files = Files.walk(p)) {
+          files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        }
+      }
+    }
   }
 }

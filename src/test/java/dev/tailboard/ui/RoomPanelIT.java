@@ -8,14 +8,16 @@ import dev.tailboard.testing.Chromium;
 import dev.tailboard.testing.ItServer;
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +26,7 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 
-/** The build page's room panel, with two browsers (two profiles) on the same build. */
+/** The room panel, with two browsers (two profiles) on the same build or free room. */
 class RoomPanelIT {
 
   private static ChromeDriver ana;
@@ -45,18 +47,7 @@ class RoomPanelIT {
 
   @AfterAll
   static void stopBrowsers() throws IOException {
-    for (ChromeDriver d : new ChromeDriver[] {ana, bo}) {
-      if (d != null) {
-        d.quit();
-      }
-    }
-    for (Path p : new Path[] {anaProfile, boProfile}) {
-      if (p != null) {
-        try (Stream<Path> files = Files.walk(p)) {
-          files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-        }
-      }
-    }
+    Chromium.quit(Arrays.asList(ana, bo), Arrays.asList(anaProfile, boProfile));
   }
 
   @Test
@@ -107,18 +98,93 @@ class RoomPanelIT {
     api.status(id, "passed");
   }
 
+  @Test
+  void twoBrowsersCoEditTheNotesAndConverge() throws Exception {
+    String room = "notes-" + UUID.randomUUID().toString().substring(0, 8);
+    open(ana, "/rooms/" + room);
+    open(bo, "/rooms/" + room);
+    join(ana, "ana");
+    join(bo, "bo");
+    awaitTrue(() -> !ana.findElements(By.cssSelector("#room-notes .cm-content")).isEmpty());
+    awaitTrue(() -> !bo.findElements(By.cssSelector("#room-notes .cm-content")).isEmpty());
+
+    // An empty first line for ana, a second for bo; then both type at once, each on their own
+    // line, so pushes cross and one side's changes are rebased over the other's.
+    ana.findElement(By.cssSelector("#room-notes .cm-content")).sendKeys(Keys.ENTER);
+    awaitTrue(() -> notes(bo).equals("\n"));
+    List<String> anaWords = words("ana", 12);
+    List<String> boWords = words("bo", 12);
+    ExecutorService typists = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<?>> typing =
+          List.of(
+              typists.submit(() -> type(ana, Keys.HOME, anaWords)),
+              typists.submit(() -> type(bo, Keys.END, boWords)));
+      for (Future<?> f : typing) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      typists.shutdownNow();
+    }
+
+    // They converge on one text holding every word of both, each on its line.
+    awaitTrue(() -> notes(ana).equals(notes(bo)));
+    String text = notes(ana);
+    String[] lines = text.split("\n", -1);
+    assertThat(lines).hasSize(2);
+    assertThat(lines[0]).contains(anaWords).doesNotContain("bo");
+    assertThat(lines[1]).contains(boWords).doesNotContain("ana");
+
+    // ana sees bo's cursor, labelled with bo's name in bo's colour.
+    bo.findElement(By.cssSelector("#room-notes .cm-content")).sendKeys(Keys.HOME);
+    awaitTrue(
+        () ->
+            ana.findElements(By.cssSelector("#room-notes .cm-remote-name")).stream()
+                .anyMatch(e -> e.getText().equals("bo")));
+
+    // The notes are the room's: a page opened afterwards gets the same text.
+    bo.navigate().refresh();
+    awaitTrue(() -> notes(bo).equals(text));
+  }
+
   // ---- helpers ----
+
+  private static List<String> words(String who, int n) {
+    return java.util.stream.IntStream.rangeClosed(1, n).mapToObj(i -> who + i + "x").toList();
+  }
+
+  /** Types each word and a space at the notes' start ({@code HOME}) or end ({@code END}). */
+  private static void type(ChromeDriver d, Keys where, List<String> words) {
+    WebElement editor = d.findElement(By.cssSelector("#room-notes .cm-content"));
+    for (String w : words) {
+      editor.sendKeys(Keys.chord(Keys.CONTROL, where), w + " ");
+    }
+  }
+
+  /** The notes' text as the editor shows it, without the other members' cursor labels. */
+  private static String notes(ChromeDriver d) {
+    return (String)
+        d.executeScript(
+            "return [...document.querySelectorAll('#room-notes .cm-line')].map(l => {"
+                + " const c = l.cloneNode(true);"
+                + " c.querySelectorAll('.cm-remote-caret, .cm-placeholder').forEach(x => x.remove());"
+                + " return c.textContent; }).join('\\n');");
+  }
 
   private static void open(ChromeDriver d, String path) {
     d.get(ItServer.baseUrl() + path);
   }
 
+  /** Joins as {@code name}: by the name form the first time, by the remembered name after. */
   private static void join(ChromeDriver d, String name) {
-    awaitTrue(() -> d.findElement(By.id("room-name")).isDisplayed());
-    WebElement input = d.findElement(By.id("room-name"));
-    assertThat(input.getAttribute("value")).matches("guest-[0-9a-f]{4}");
-    input.clear();
-    input.sendKeys(name, Keys.ENTER);
+    awaitTrue(() -> d.findElement(By.id("room")).getAttribute("data-state") != null);
+    if (!name.equals(d.executeScript("return localStorage.getItem('tailboard.room.name')"))) {
+      awaitTrue(() -> d.findElement(By.id("room-name")).isDisplayed());
+      WebElement input = d.findElement(By.id("room-name"));
+      assertThat(input.getAttribute("value")).matches("guest-[0-9a-f]{4}");
+      input.clear();
+      input.sendKeys(name, Keys.ENTER);
+    }
     awaitTrue(() -> "live".equals(d.findElement(By.id("room")).getAttribute("data-state")));
     assertThat(d.executeScript("return localStorage.getItem('tailboard.room.name')"))
         .isEqualTo(name);
