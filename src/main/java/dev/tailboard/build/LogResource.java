@@ -3,8 +3,6 @@ package dev.tailboard.build;
 import dev.tailboard.auth.Access;
 import dev.tailboard.config.Config;
 import dev.tailboard.config.Setting;
-import dev.tailboard.store.EventStore;
-import dev.tailboard.store.StoredEvent;
 import dev.tailboard.web.Json;
 import dev.tailboard.web.ProblemException;
 import jakarta.enterprise.context.RequestScoped;
@@ -35,15 +33,18 @@ import java.util.List;
 @RequestScoped
 public class LogResource {
 
+  /** The raw download writes in pieces of about this many characters. */
+  private static final int FLUSH_CHARS = 64 * 1024;
+
   /** The JSON form of a log chunk. */
   public record LogBody(List<String> lines, String step, String stream) {}
 
   @Inject BuildService builds;
-  @Inject EventStore store;
   @Inject Access access;
   @Inject Config config;
   @Inject Json json;
   @Inject LogFlusher flusher;
+  @Inject LogScanner scanner;
   @Context SecurityContext security;
 
   @POST
@@ -139,25 +140,20 @@ public class LogResource {
   }
 
   private void writeLines(long id, long start, long end, OutputStream output) throws IOException {
-    long next = start;
-    while (next <= end) {
-      List<StoredEvent> page = store.readLogEvents(id, next, end, 200);
-      if (page.isEmpty()) {
-        break;
-      }
-      StringBuilder text = new StringBuilder();
-      for (StoredEvent e : page) {
-        LogChunk chunk = json.read(e.data(), LogChunk.class);
-        for (int i = 0; i < chunk.lines().size(); i++) {
-          long n = chunk.first() + i;
-          if (n >= next && n <= end) {
-            text.append(chunk.lines().get(i)).append('\n');
+    StringBuilder text = new StringBuilder();
+    scanner.scan(
+        id,
+        start,
+        end,
+        (n, line) -> {
+          text.append(line).append('\n');
+          if (text.length() >= FLUSH_CHARS) {
+            output.write(text.toString().getBytes(StandardCharsets.UTF_8));
+            text.setLength(0);
           }
-        }
-        next = Math.max(next, e.lastLine() + 1);
-      }
-      output.write(text.toString().getBytes(StandardCharsets.UTF_8));
-    }
+          return true;
+        });
+    output.write(text.toString().getBytes(StandardCharsets.UTF_8));
     output.flush();
   }
 

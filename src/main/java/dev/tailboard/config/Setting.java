@@ -33,6 +33,8 @@ public enum Setting {
   LOG_MAX_LINES_PER_BUILD("log.maxLinesPerBuild", "5000000"),
   LOG_MAX_CHUNK_LINES("log.maxChunkLines", "10000"),
   LOG_MAX_BODY_BYTES("log.maxBodyBytes", "16777216"),
+  SEARCH_MAX_MATCHES("search.maxMatches", "1000"),
+  SEARCH_MAX_QUERY_CHARS("search.maxQueryChars", "200"),
   PUBLIC_URL("publicUrl", "");
 
   private final String key;

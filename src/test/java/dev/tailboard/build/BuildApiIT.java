@@ -478,6 +478,40 @@ class BuildApiIT {
     assertThat(rawLog(id, "?from=449&to=10000")).containsExactly("line-449", "line-450");
   }
 
+  @Test
+  void searchFindsWhatTheReaderSeesAcrossTheWholeLogAPageAtATime() {
+    long id = api.createBuild("search/" + UUID.randomUUID().toString().substring(0, 8));
+    List<String> lines = new ArrayList<>(Api.lines("line", 1, 3000));
+    lines.set(9, "\u001b[1;31mERROR:\u001b[0m disk full"); // line 10, coloured
+    lines.set(1499, "compiling\rerror: missing ;"); // line 1500, after a carriage return
+    lines.set(1999, "error: gone\rall fine"); // line 2000: overwritten, not shown
+    lines.set(2999, "last Error here"); // line 3000
+    for (int i = 0; i < lines.size(); i += 500) {
+      api.append(id, lines.subList(i, i + 500));
+    }
+
+    JsonNode all = Api.json(api.get("/api/builds/" + id + "/log/search?q=error"));
+    assertThat(all.get("matches").findValuesAsText("line")).containsExactly("10", "1500", "3000");
+    assertThat(all.get("matches").get(0).get("text").asText()).isEqualTo("ERROR: disk full");
+    assertThat(all.get("matches").get(1).get("text").asText()).isEqualTo("error: missing ;");
+    assertThat(all.get("next").isNull()).isTrue();
+
+    // A page of two, then the rest from where it stopped.
+    JsonNode first = Api.json(api.get("/api/builds/" + id + "/log/search?q=ERROR&limit=2"));
+    assertThat(first.get("matches").findValuesAsText("line")).containsExactly("10", "1500");
+    long next = first.get("next").asLong();
+    assertThat(next).isEqualTo(1501);
+    JsonNode rest =
+        Api.json(api.get("/api/builds/" + id + "/log/search?q=ERROR&limit=2&from=" + next));
+    assertThat(rest.get("matches").findValuesAsText("line")).containsExactly("3000");
+    assertThat(rest.get("next").isNull()).isTrue();
+
+    assertProblem(api.get("/api/builds/" + id + "/log/search"), 400);
+    assertProblem(api.get("/api/builds/" + id + "/log/search?q=x&limit=0"), 400);
+    assertProblem(api.get("/api/builds/" + id + "/log/search?q=" + "x".repeat(201)), 400);
+    assertProblem(api.get("/api/builds/999999999/log/search?q=x"), 404);
+  }
+
   // ---------------------------------------------------------------- steps and status
 
   @Test
