@@ -4,6 +4,7 @@
 
 import { LogView } from './log-view.js';
 import { joinRoom } from './room.js';
+import { wireSearch } from './search.js';
 import {
   api,
   ROOT,
@@ -244,6 +245,7 @@ window.addEventListener(
   { passive: true },
 );
 follow.addEventListener('change', () => setFollow(follow.checked));
+$('#times').addEventListener('change', (e) => $('#log').classList.toggle('show-times', e.target.checked));
 window.addEventListener('hashchange', () => {
   target = targetFromHash();
   showTarget();
@@ -275,6 +277,7 @@ async function start() {
     // the stream below reports the connection state
   }
   joinRoom({ room: `build-${id}`, panel: $('#room'), view, onReveal: () => setFollow(false) });
+  wireSearch({ form: $('#search'), build: id, view, onJump: () => setFollow(false) });
   if (typeof window.EventSource === 'function') connectEventSource();
   else poll();
 }

@@ -37,14 +37,35 @@ const GROUP_END = /^\s*::endgroup::\s*$/;
 const SECTION_START = /section_start:(\d+):([A-Za-z0-9_.-]+)(?:\[([^\]]*)\])?/;
 const SECTION_END = /section_end:(\d+):([A-Za-z0-9_.-]+)/;
 
+// A line that reports an error: counted on every section around it.
+const ERROR_LINE = /\b(?:error|fatal)\b|ERR!|##\[error\]/i;
+
 const MARGIN = 200; // rows rendered above and below the viewport
 const HIDDEN_CAP = 100; // folded (hidden) lines rendered per window, for getElementById
+
+const clocks = new Map(); // a chunk's ISO time -> its clock text, shared by the chunk's lines
+
+/** "14:03:07.250" (local time) for a line's ISO timestamp. */
+function clock(ts) {
+  if (!ts) return '';
+  let text = clocks.get(ts);
+  if (text == null) {
+    const d = new Date(ts);
+    text = isNaN(d)
+      ? ''
+      : `${d.toLocaleTimeString([], { hour12: false })}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+    if (clocks.size > 10000) clocks.clear();
+    clocks.set(ts, text);
+  }
+  return text;
+}
 
 export class LogView {
   constructor(root) {
     this.root = root;
     this.highlighted = null;
     this.marks = new Map(); // line number -> colour (someone in the room points at it)
+    this.matches = new Set(); // line numbers the search found
     this.top = document.createElement('div');
     this.bottom = document.createElement('div');
     this.top.className = this.bottom.className = 'log-spacer';
@@ -146,6 +167,10 @@ export class LogView {
       return;
     }
     const line = this.add({ n, html, ts, sec: this.current() });
+    if (this.stack.length > 1 && ERROR_LINE.test(plain)) {
+      for (let sec = line.sec; sec; sec = sec.parent) sec.errors++;
+      this.closed = true; // the heads show the new count
+    }
     if (GROUP_END.test(plain) && this.stack.length > 1) {
       line.marker = true;
       this.closeSection(time, null);
@@ -175,7 +200,7 @@ export class LogView {
 
   openSection(n, title, ts, start, folded, name) {
     const parent = this.current();
-    const section = { parent, name, title, start, folded, closed: false, duration: '' };
+    const section = { parent, name, title, start, folded, closed: false, duration: '', errors: 0 };
     this.add({ n, html: '', ts, sec: parent, head: section });
     this.stack.push(section);
   }
@@ -245,6 +270,14 @@ export class LogView {
     if (el) el.classList.add('highlight');
   }
 
+  /** Marks the lines a search found (rendered or not). */
+  setMatches(numbers) {
+    this.matches = new Set(numbers);
+    this.root.querySelectorAll('.line').forEach((el) => {
+      el.classList.toggle('match', this.matches.has(Number(el.dataset.n)));
+    });
+  }
+
   /** Marks line `n` in `color` (rendered or not), or unmarks it when `color` is null. */
   mark(n, color) {
     if (color) this.marks.set(n, color);
@@ -309,6 +342,7 @@ export class LogView {
     row.className = 'line';
     if (line.marker) row.classList.add('marker');
     if (n === this.highlighted) row.classList.add('highlight');
+    if (this.matches.has(n)) row.classList.add('match');
     if (this.marks.has(n)) this.paintMark(row, this.marks.get(n));
     if (!shown) row.hidden = true;
     row.id = `L${n}`;
@@ -323,6 +357,9 @@ export class LogView {
     num.href = `#L${n}`;
     num.textContent = String(n);
     if (ts) num.title = ts;
+    const time = document.createElement('span');
+    time.className = 'ts';
+    time.textContent = clock(ts);
     const text = document.createElement('span');
     text.className = 'txt';
     if (head) {
@@ -340,10 +377,17 @@ export class LogView {
       duration.className = 'section-duration';
       duration.textContent = head.duration;
       text.append(toggle, label, duration);
+      if (head.errors) {
+        const errors = document.createElement('span');
+        errors.className = 'section-errors';
+        errors.title = `${head.errors} line${head.errors === 1 ? '' : 's'} reporting an error`;
+        errors.textContent = `✖ ${head.errors}`;
+        text.append(errors);
+      }
     } else {
       text.innerHTML = html;
     }
-    row.append(num, text);
+    row.append(num, time, text);
     return row;
   }
 }

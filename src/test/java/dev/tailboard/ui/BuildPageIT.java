@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -139,6 +140,58 @@ class BuildPageIT {
     Path shot = Path.of(System.getProperty("basedir", "."), "docs", "build-page.png");
     Files.createDirectories(shot.getParent());
     Files.write(shot, driver.getScreenshotAs(OutputType.BYTES));
+  }
+
+  @Test
+  void gitLabSectionsCountErrorsTimesShowAndSearchFindsFoldedLines() {
+    long id = api.createBuild("ui/" + shortId());
+    List<String> lines = new java.util.ArrayList<>();
+    lines.add("section_start:1700000000:deps[collapsed=true]\r\u001b[0KInstalling deps");
+    lines.add("dep a");
+    lines.add("\u001b[31mERROR:\u001b[0m dep b failed");
+    lines.add("section_end:1700000012:deps\r\u001b[0K");
+    lines.addAll(Api.lines("filler", 5, 300));
+    lines.add("the needle is here"); // line 305
+    api.append(id, lines);
+    open("/builds/" + id);
+    awaitTrue(() -> text(305).equals("the needle is here"));
+
+    // The GitLab section: its title, folded as the marker asked, 12 s long, one error inside.
+    driver.executeScript("window.scrollTo(0, 0)");
+    awaitTrue(() -> line(1).isDisplayed());
+    WebElement head = line(1);
+    assertThat(head.getAttribute("class")).contains("section-head", "folded");
+    assertThat(head.findElement(By.className("section-title")).getText())
+        .isEqualTo("Installing deps");
+    assertThat(head.findElement(By.className("section-duration")).getText()).isEqualTo("12s");
+    assertThat(head.findElement(By.className("section-errors")).getText()).isEqualTo("✖ 1");
+    assertThat(line(3).isDisplayed()).isFalse();
+
+    // Timestamps on demand.
+    assertThat(line(5).findElement(By.className("ts")).isDisplayed()).isFalse();
+    driver.findElement(By.id("times")).click();
+    String clock = line(5).findElement(By.className("ts")).getText();
+    assertThat(clock).matches("\\d{2}:\\d{2}:\\d{2}\\.\\d{3}");
+
+    // The server-side search finds the line inside the folded section and unfolds it.
+    WebElement q = driver.findElement(By.id("search-q"));
+    q.sendKeys("DEP B", Keys.ENTER);
+    awaitTrue(() -> driver.findElement(By.id("search-count")).getText().equals("1 / 1"));
+    awaitTrue(() -> line(3).isDisplayed() && line(3).getAttribute("class").contains("highlight"));
+    assertThat(line(3).getAttribute("class")).contains("match");
+
+    // A new query: matches are marked, Enter moves to the next and wraps around.
+    q.clear();
+    q.sendKeys("needle", Keys.ENTER);
+    awaitTrue(() -> driver.findElement(By.id("search-count")).getText().equals("1 / 1"));
+    awaitTrue(() -> line(305).getAttribute("class").contains("highlight") && inViewport(305));
+    q.clear();
+    q.sendKeys("filler-29", Keys.ENTER); // filler-29 and filler-290 … filler-299
+    awaitTrue(() -> driver.findElement(By.id("search-count")).getText().equals("1 / 11"));
+    q.sendKeys(Keys.ENTER);
+    awaitTrue(() -> driver.findElement(By.id("search-count")).getText().equals("2 / 11"));
+    awaitTrue(() -> line(290).getAttribute("class").contains("highlight"));
+    api.status(id, "passed");
   }
 
   @Test
