@@ -29,6 +29,14 @@ let lastId = 0; // the last event id handled (for long-polling; EventSource keep
 let finished = false;
 let source = null;
 let target = null; // the line of the #L hash still to show
+// A log longer than TAIL_ABOVE lines opens at its end: the stream starts with the last TAIL_LINES
+// (?tail=), and the whole log is loaded when asked, or when a deep link or a search needs a line
+// before what is loaded.
+// `?tail=N` in the page's URL opens any log longer than N lines at its last N lines.
+const TAIL_PARAM = Number(new URLSearchParams(location.search).get('tail')) || 0;
+const TAIL_ABOVE = TAIL_PARAM > 0 ? TAIL_PARAM : 50000;
+const TAIL_LINES = TAIL_PARAM > 0 ? TAIL_PARAM : 10000;
+let partial = false;
 
 $('#home').href = ROOT.toString();
 
@@ -133,10 +141,11 @@ function finish() {
 
 const TYPES = ['build', 'log', 'step', 'status', 'reset'];
 
-function connectEventSource() {
+function connectEventSource(tail = 0) {
   let opened = false;
   let failures = 0;
-  source = new EventSource(api(`builds/${id}/events`));
+  partial = tail > 0;
+  source = new EventSource(api(`builds/${id}/events${partial ? `?tail=${tail}` : ''}`));
   for (const type of TYPES) {
     source.addEventListener(type, (e) => {
       opened = true;
@@ -196,8 +205,35 @@ function targetFromHash() {
   return m ? Number(m[1]) : null;
 }
 
+/** Only the tail is loaded: drop it and stream the whole log (then go to line `n`, if given). */
+function loadAll(n = null) {
+  if (!partial) return;
+  partial = false;
+  $('#partial').hidden = true;
+  if (source) source.close();
+  lastId = 0;
+  view.reset();
+  if (n != null) {
+    target = n;
+    follow.checked = false;
+  }
+  connectEventSource();
+}
+
+function showPartial() {
+  if (!partial || !summary) return;
+  const first = view.lines.length ? view.lines[0].n : summary.lineCount + 1;
+  $('#partial-from').textContent = first.toLocaleString();
+  $('#partial-total').textContent = Math.max(summary.lineCount, view.nextLine - 1).toLocaleString();
+  $('#partial').hidden = false;
+}
+
 function showTarget() {
   if (target == null) return;
+  if (partial && view.lines.length && target < view.lines[0].n) {
+    loadAll(target);
+    return;
+  }
   const el = view.reveal(target);
   if (!el) return; // not there yet: tried again after the next chunk
   view.highlight(target);
@@ -231,6 +267,7 @@ function scrollToEnd() {
 }
 
 function rendered() {
+  showPartial();
   if (target != null) showTarget();
   if (follow.checked) scrollToEnd();
 }
@@ -277,8 +314,19 @@ async function start() {
     // the stream below reports the connection state
   }
   joinRoom({ room: `build-${id}`, panel: $('#room'), view, onReveal: () => setFollow(false) });
-  wireSearch({ form: $('#search'), build: id, view, onJump: () => setFollow(false) });
-  if (typeof window.EventSource === 'function') connectEventSource();
+  wireSearch({
+    form: $('#search'),
+    build: id,
+    view,
+    onJump: (n) => {
+      setFollow(false);
+      if (partial && view.index(n) < 0) loadAll(n);
+    },
+  });
+  $('#load-all').addEventListener('click', () => loadAll());
+  const long = summary && summary.lineCount > TAIL_ABOVE;
+  const tail = long && (target == null || target > summary.lineCount - TAIL_LINES) ? TAIL_LINES : 0;
+  if (typeof window.EventSource === 'function') connectEventSource(tail);
   else poll();
 }
 

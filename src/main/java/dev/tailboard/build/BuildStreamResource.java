@@ -4,6 +4,9 @@ import dev.tailboard.auth.Access;
 import dev.tailboard.config.Config;
 import dev.tailboard.config.Setting;
 import dev.tailboard.hub.EventHub;
+import dev.tailboard.store.EventStore;
+import dev.tailboard.web.Json;
+import dev.tailboard.web.ProblemException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -34,6 +37,8 @@ public class BuildStreamResource {
   @Inject BuildService builds;
   @Inject Access access;
   @Inject Config config;
+  @Inject EventStore store;
+  @Inject Json json;
   @Context SecurityContext security;
 
   @GET
@@ -42,11 +47,20 @@ public class BuildStreamResource {
       @PathParam("id") long id,
       @HeaderParam("Last-Event-ID") String header,
       @QueryParam("lastEventId") String query,
+      @QueryParam("tail") Integer tail,
       @Context SseEventSink sink,
       @Context Sse sse) {
     Build build = builds.find(id);
     access.requireRead(security, build.project());
-    LastEventId from = LastEventId.parse(header != null ? header : query, build.lastEventId());
+    if (tail != null && tail < 1) {
+      throw ProblemException.badRequest("tail must be ≥ 1 (lines)");
+    }
+    String resume = header != null ? header : query;
+    if (resume == null && tail != null && build.lineCount() > tail) {
+      openTail(id, build, tail, sink, sse);
+      return;
+    }
+    LastEventId from = LastEventId.parse(resume, build.lastEventId());
     if (!from.reset() && build.finished() && from.afterId() >= build.lastEventId()) {
       // 204 tells EventSource the stream is over: it stops reconnecting.
       throw new WebApplicationException(Response.noContent().build());
@@ -59,10 +73,31 @@ public class BuildStreamResource {
               .data("{\"reason\":\"unknown Last-Event-ID; replaying from the start\"}")
               .build());
     }
+    subscribe(id, from.afterId(), sink, sse);
+  }
+
+  /**
+   * A fresh stream that starts near the end: the build's summary, then the stored events from the
+   * one holding the last {@code tail} lines on, then live ones. The page of a huge finished log
+   * shows its end at once; reconnects carry a Last-Event-ID and resume as usual.
+   */
+  private void openTail(long id, Build build, int tail, SseEventSink sink, Sse sse) {
+    long firstLine = build.lineCount() - tail + 1;
+    long afterId =
+        store.readLogEvents(id, firstLine, firstLine, 1).stream()
+            .mapToLong(e -> e.id() - 1)
+            .findFirst()
+            .orElse(0);
+    open(sink, sse, config);
+    sink.send(sse.newEventBuilder().name("build").data(json.write(build)).build());
+    subscribe(id, afterId, sink, sse);
+  }
+
+  private void subscribe(long id, long afterId, SseEventSink sink, Sse sse) {
     try {
-      hub.subscribe(id, from.afterId(), new SseDelivery(sink, sse));
+      hub.subscribe(id, afterId, new SseDelivery(sink, sse));
     } catch (NoSuchElementException e) {
-      sink.close();
+      sink.close(); // deleted meanwhile
     }
   }
 

@@ -63,6 +63,38 @@ class BuildStreamIT {
   }
 
   @Test
+  void aFreshStreamWithTailStartsWithTheSummaryAndTheLastLinesThenResumesAsUsual() {
+    long build = api.createBuild();
+    for (int i = 0; i < 3; i++) {
+      api.append(build, lines("t", 1 + i * 100, 100));
+    }
+    api.status(build, "passed");
+
+    try (SseStream s = SseStream.open(events(build) + "?tail=150")) {
+      await().atMost(WAIT).until(() -> s.ended.get());
+      assertThat(s.events.get(0).event()).isEqualTo("build");
+      assertThat(s.events.get(0).id()).isNull(); // no id: it does not move Last-Event-ID
+      assertThat(s.events.get(0).json().get("lineCount").asLong()).isEqualTo(300);
+      // From the chunk holding line 151 (lines 101-200) to the end, each line once.
+      assertThat(s.logLines()).isEqualTo(lines("t", 101, 200));
+      assertThat(s.has("status", "passed")).isTrue();
+      String last = s.lastId();
+      // A reconnect resumes by its Last-Event-ID, whatever tail says: nothing more to send.
+      try (SseStream again =
+          SseStream.open(events(build) + "?tail=150", Map.of("Last-Event-ID", last))) {
+        assertThat(again.status()).isEqualTo(204);
+      }
+    }
+    // A tail longer than the log is the whole log, from the build's first event.
+    try (SseStream s = SseStream.open(events(build) + "?tail=1000")) {
+      await().atMost(WAIT).until(() -> s.ended.get());
+      assertThat(s.events.get(0).id()).isEqualTo("1");
+      assertThat(s.logLines()).isEqualTo(lines("t", 1, 300));
+    }
+    assertThat(api.get(events(build) + "?tail=0").statusCode()).isEqualTo(400);
+  }
+
+  @Test
   void retryIsJitteredPerConnection() {
     long build = api.createBuild();
     List<String> retries = new ArrayList<>();

@@ -195,6 +195,35 @@ class BuildPageIT {
   }
 
   @Test
+  void aLongLogOpensAtItsEndAndASearchBeforeItLoadsTheWholeLog() {
+    long id = api.createBuild("ui/" + shortId());
+    for (int i = 0; i < 20; i++) {
+      api.append(id, Api.lines("x", 1 + i * 100, 100));
+    }
+    api.status(id, "failed");
+    open("/builds/" + id + "?tail=300");
+    awaitTrue(() -> text(2000).equals("x-2000") && inViewport(2000));
+
+    // Only the tail is loaded (from the chunk holding line 1701), and the banner says so.
+    WebElement banner = driver.findElement(By.id("partial"));
+    assertThat(banner.isDisplayed()).isTrue();
+    assertThat(driver.findElement(By.id("partial-from")).getText()).isEqualTo("1,701");
+    assertThat(driver.findElements(By.id("L1700"))).isEmpty();
+    assertThat(lineCount()).isLessThanOrEqualTo(300);
+
+    // A search match before the tail loads the whole log and lands on it.
+    driver.findElement(By.id("search-q")).sendKeys("x-500", Keys.ENTER);
+    awaitTrue(
+        () ->
+            line(500).getAttribute("class").contains("highlight")
+                && inViewport(500)
+                && !banner.isDisplayed());
+    assertThat(driver.findElement(By.id("search-count")).getText()).isEqualTo("1 / 1");
+    driver.executeScript("window.scrollTo(0, 0)");
+    awaitTrue(() -> text(1).equals("x-1"));
+  }
+
+  @Test
   void deepLinkLandsOnTheLineAndFollowingStopsOnScrollUp() {
     long id = api.createBuild("ui/" + shortId());
     api.append(id, Api.lines("line", 1, 300));
