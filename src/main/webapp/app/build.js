@@ -105,12 +105,15 @@ function handle(type, data, eventId) {
       renderHeader();
       break;
     case 'log':
-      if (view.append(data.first, data.lines || [], data.ts) > 0) rendered();
+      if (view.append(data.first, data.lines || [], data.ts, data.step) > 0) rendered();
       break;
     case 'step': {
       const s = steps.get(data.name) || { name: data.name, line: data.line, startedAt: data.ts };
       s.status = data.status;
-      if (data.status !== 'running') s.finishedAt = data.ts;
+      if (data.status !== 'running') {
+        s.finishedAt = data.ts;
+        view.stepFinished(data.name, data.ts);
+      }
       steps.set(data.name, s);
       renderSteps();
       break;

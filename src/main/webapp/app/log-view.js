@@ -90,6 +90,8 @@ export class LogView {
     this.ansi = new AnsiUp();
     this.ansi.use_classes = false;
     this.nextLine = 1;
+    this.step = null; // the step of the last chunk that named one
+    this.steps = new Map(); // step name -> its section
     this.lines = []; // { n, html, ts, sec (innermost section holding it), head?, marker? }
     this.visible = []; // indexes into lines of the lines not folded away
     this.stack = [null]; // open sections, innermost last
@@ -128,14 +130,16 @@ export class LogView {
   /**
    * Appends a chunk of consecutive lines starting at number `first`; lines below `nextLine` are
    * already shown and skipped. `ts` (ISO time of the chunk) goes on each line's number as a title
-   * and times the sections. Returns how many lines were added.
+   * and times the sections; `step` (the build step the chunk belongs to, if its publisher said)
+   * starts a section of its own when it changes. Returns how many lines were added.
    */
-  append(first, lines, ts) {
+  append(first, lines, ts, step) {
     const skip = Math.max(0, this.nextLine - first);
     const time = ts ? Date.parse(ts) : NaN;
     let added = 0;
     const before = this.visible.length;
     this.closed = false;
+    if (step && step !== this.step && skip < lines.length) this.openStep(first + skip, step, ts, time);
     for (let i = skip; i < lines.length; i++) {
       this.appendLine(first + i, lines[i] ?? '', ts, time);
       added++;
@@ -167,7 +171,7 @@ export class LogView {
       return;
     }
     const line = this.add({ n, html, ts, sec: this.current() });
-    if (this.stack.length > 1 && ERROR_LINE.test(plain)) {
+    if (this.stack.length > 1 && ERROR_LINE.test(plain) && !GROUP_END.test(plain)) {
       for (let sec = line.sec; sec; sec = sec.parent) sec.errors++;
       this.closed = true; // the heads show the new count
     }
@@ -196,6 +200,29 @@ export class LogView {
 
   current() {
     return this.stack[this.stack.length - 1];
+  }
+
+  /**
+   * A step's section: everything still open is closed, and a head row of its own (numbered half a
+   * line before the step's first line, so it sorts there, with no line number shown) opens it.
+   */
+  openStep(n, step, ts, time) {
+    this.closeSection(time, null);
+    this.step = step;
+    const section = { parent: null, name: null, title: step, start: time, folded: false };
+    Object.assign(section, { closed: false, duration: '', errors: 0, step: true });
+    this.add({ n: n - 0.5, html: '', ts, sec: null, head: section });
+    this.stack.push(section);
+    this.steps.set(step, section);
+  }
+
+  /** Step `step` finished at ISO time `ts`: its head shows how long it took. */
+  stepFinished(step, ts) {
+    const section = this.steps.get(step);
+    const end = Date.parse(ts);
+    if (!section || !isFinite(section.start) || !isFinite(end)) return;
+    section.duration = formatDuration(end - section.start);
+    this.render(true);
   }
 
   openSection(n, title, ts, start, folded, name) {
@@ -345,17 +372,20 @@ export class LogView {
     if (this.matches.has(n)) row.classList.add('match');
     if (this.marks.has(n)) this.paintMark(row, this.marks.get(n));
     if (!shown) row.hidden = true;
-    row.id = `L${n}`;
+    const stepHead = !Number.isInteger(n);
+    row.id = stepHead ? `S${Math.ceil(n)}` : `L${n}`;
     row.dataset.n = String(n);
     const depth = this.depth(line.sec);
     if (depth) {
       row.classList.add('nested');
       row.style.setProperty('--depth', String(depth));
     }
-    const num = document.createElement('a');
+    const num = document.createElement(stepHead ? 'span' : 'a');
     num.className = 'ln';
-    num.href = `#L${n}`;
-    num.textContent = String(n);
+    if (!stepHead) {
+      num.href = `#L${n}`;
+      num.textContent = String(n);
+    }
     if (ts) num.title = ts;
     const time = document.createElement('span');
     time.className = 'ts';
@@ -364,6 +394,7 @@ export class LogView {
     text.className = 'txt';
     if (head) {
       row.classList.add('section-head');
+      if (head.step) row.classList.add('step-head');
       if (head.folded) row.classList.add('folded');
       if (head.closed) row.classList.add('closed');
       const toggle = document.createElement('button');

@@ -224,6 +224,42 @@ class BuildPageIT {
   }
 
   @Test
+  void stepsFoldAsSectionsWithTheirDuration() {
+    long id = api.createBuild("ui/" + shortId());
+    open("/builds/" + id);
+    awaitBadge("live");
+    String steps = "/api/builds/" + id + "/steps";
+    api.postJson(steps, "{\"name\":\"compile\",\"status\":\"running\"}");
+    api.postJson(
+        "/api/builds/" + id + "/log",
+        Map.of("lines", List.of("javac a", "javac b", "error: b.java:3"), "step", "compile"));
+    api.postJson(steps, "{\"name\":\"compile\",\"status\":\"failed\"}");
+    api.postJson(steps, "{\"name\":\"report\",\"status\":\"running\"}");
+    api.postJson(
+        "/api/builds/" + id + "/log", Map.of("lines", List.of("writing report"), "step", "report"));
+    awaitLive(() -> text(4).equals("writing report"));
+
+    // Each step heads its lines (a head row with no line number of its own), with its errors.
+    WebElement compile = driver.findElement(By.id("S1"));
+    assertThat(compile.findElement(By.className("section-title")).getText()).isEqualTo("compile");
+    assertThat(compile.findElement(By.className("ln")).getText()).isEmpty();
+    assertThat(compile.findElement(By.className("section-errors")).getText()).isEqualTo("✖ 1");
+    awaitTrue(
+        () ->
+            driver
+                .findElement(By.id("S1"))
+                .findElement(By.className("section-duration"))
+                .getText()
+                .matches("\\d+s"));
+    assertThat(driver.findElement(By.id("S4")).findElement(By.className("section-title")).getText())
+        .isEqualTo("report");
+    driver.findElement(By.id("S1")).findElement(By.className("fold")).click();
+    awaitTrue(() -> !line(1).isDisplayed() && !line(3).isDisplayed() && line(4).isDisplayed());
+    assertThat(lineCount()).isEqualTo(6); // four lines and two step heads
+    api.status(id, "failed");
+  }
+
+  @Test
   void deepLinkLandsOnTheLineAndFollowingStopsOnScrollUp() {
     long id = api.createBuild("ui/" + shortId());
     api.append(id, Api.lines("line", 1, 300));
