@@ -70,6 +70,18 @@ public class BuildService {
     }
   }
 
+  /**
+   * The event id to replay after so that a stream starts with the event holding the last {@code
+   * tail} lines of {@code build} (0: from the start).
+   */
+  public long afterIdForTail(Build build, int tail) {
+    long firstLine = Math.max(1, build.lineCount() - tail + 1);
+    return store.readLogEvents(build.id(), firstLine, firstLine, 1).stream()
+        .mapToLong(e -> e.id() - 1)
+        .findFirst()
+        .orElse(0);
+  }
+
   public Build find(long id) {
     return store.findBuild(id).orElseThrow(() -> notFound(id));
   }

@@ -4,7 +4,6 @@ import dev.tailboard.auth.Access;
 import dev.tailboard.config.Config;
 import dev.tailboard.config.Setting;
 import dev.tailboard.hub.EventHub;
-import dev.tailboard.store.EventStore;
 import dev.tailboard.web.Json;
 import dev.tailboard.web.ProblemException;
 import jakarta.enterprise.context.RequestScoped;
@@ -37,7 +36,6 @@ public class BuildStreamResource {
   @Inject BuildService builds;
   @Inject Access access;
   @Inject Config config;
-  @Inject EventStore store;
   @Inject Json json;
   @Context SecurityContext security;
 
@@ -82,15 +80,9 @@ public class BuildStreamResource {
    * shows its end at once; reconnects carry a Last-Event-ID and resume as usual.
    */
   private void openTail(long id, Build build, int tail, SseEventSink sink, Sse sse) {
-    long firstLine = build.lineCount() - tail + 1;
-    long afterId =
-        store.readLogEvents(id, firstLine, firstLine, 1).stream()
-            .mapToLong(e -> e.id() - 1)
-            .findFirst()
-            .orElse(0);
     open(sink, sse, config);
     sink.send(sse.newEventBuilder().name("build").data(json.write(build)).build());
-    subscribe(id, afterId, sink, sse);
+    subscribe(id, builds.afterIdForTail(build, tail), sink, sse);
   }
 
   private void subscribe(long id, long afterId, SseEventSink sink, Sse sse) {

@@ -43,6 +43,11 @@ final class SseDelivery implements Delivery {
   }
 
   private void write(OutboundSseEvent event) throws IOException {
+    write(sink, event);
+  }
+
+  /** Writes one event to {@code sink} on this thread; a closed or failed sink is an IOException. */
+  static void write(SseEventSink sink, OutboundSseEvent event) throws IOException {
     if (sink.isClosed()) {
       throw new IOException("SSE sink closed");
     }

@@ -16,6 +16,7 @@ public enum Setting {
   AUTH_ALLOW_QUERY_TOKEN("auth.allowQueryToken", "false"),
   ALLOWED_ORIGINS("allowedOrigins", ""),
   SSE_HEARTBEAT_SECONDS("sse.heartbeatSeconds", "15"),
+  SSE_MAX_SHARED_STREAMS("sse.maxSharedStreams", "50"),
   SSE_RETRY_MILLIS("sse.retryMillis", "3000"),
   SSE_QUEUE_EVENTS("sse.queueEvents", "256"),
   SSE_QUEUE_BYTES("sse.queueBytes", "4194304"),

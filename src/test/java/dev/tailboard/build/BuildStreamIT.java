@@ -4,6 +4,7 @@ import static dev.tailboard.testing.Api.lines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tailboard.testing.Api;
 import dev.tailboard.testing.ItServer;
 import dev.tailboard.testing.SseEvent;
@@ -92,6 +93,73 @@ class BuildStreamIT {
       assertThat(s.logLines()).isEqualTo(lines("t", 1, 300));
     }
     assertThat(api.get(events(build) + "?tail=0").statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void oneSharedConnectionCarriesSeveralBuildsAndTheFeedAndResumesThemAll() {
+    long a = api.createBuild();
+    long b = api.createBuild();
+    api.append(a, lines("a", 1, 5));
+    for (int i = 0; i < 3; i++) {
+      api.append(b, lines("b", 1 + i * 100, 100));
+    }
+    String path = "/api/streams?s=x." + a + "&s=y." + b + "~150&feed=f";
+    String resumeFrom;
+    try (SseStream s = SseStream.open(path)) {
+      await().atMost(WAIT).until(() -> shared(s, "x", "log").size() == 5);
+      await().atMost(WAIT).until(() -> shared(s, "y", "log").size() == 200);
+      assertThat(shared(s, "x", "log")).isEqualTo(lines("a", 1, 5));
+      // y asked for its tail: its summary first (no id), then the chunks holding the last 150.
+      SseEvent firstOfY =
+          s.events.stream().filter(e -> e.json().get("key").asText().equals("y")).findFirst().get();
+      assertThat(firstOfY.event()).isEqualTo("build");
+      assertThat(firstOfY.id()).isNull();
+      assertThat(shared(s, "y", "log")).isEqualTo(lines("b", 101, 200));
+
+      // Live: each build's events under its key; a new build on the feed.
+      api.append(a, lines("a", 6, 1));
+      api.status(a, "passed"); // a ends; the connection stays for y and the feed
+      long c = api.createBuild();
+      await().atMost(WAIT).until(() -> shared(s, "x", "log").size() == 6);
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  s.of("build").stream()
+                      .anyMatch(
+                          e ->
+                              e.json().get("key").asText().equals("f")
+                                  && e.json().get("data").get("id").asLong() == c));
+      assertThat(s.ended.get()).isFalse();
+      // Every id names every stream's position.
+      resumeFrom = s.lastId();
+      assertThat(resumeFrom).contains("x." + a + ":").contains("y." + b + ":");
+    }
+    api.append(b, lines("b", 301, 2));
+    // A reconnect with Last-Event-ID gets only what it missed, for each stream.
+    try (SseStream s = SseStream.open(path, Map.of("Last-Event-ID", resumeFrom))) {
+      await().atMost(WAIT).until(() -> shared(s, "y", "log").size() == 2);
+      assertThat(shared(s, "y", "log")).isEqualTo(lines("b", 301, 2));
+      assertThat(shared(s, "x", "log")).isEmpty();
+      assertThat(s.events.stream().filter(e -> e.event().equals("build"))).isEmpty();
+    }
+    assertThat(api.get("/api/streams?s=x." + a + "&s=x." + b).statusCode()).isEqualTo(400);
+    assertThat(api.get("/api/streams?s=bad").statusCode()).isEqualTo(400);
+    assertThat(api.get("/api/streams").statusCode()).isEqualTo(400);
+    assertThat(api.get("/api/streams?s=x.999999999").statusCode()).isEqualTo(404);
+    api.status(b, "passed");
+  }
+
+  /** The log lines (or other events' data) of one stream of a shared connection. */
+  private static List<String> shared(SseStream s, String key, String type) {
+    List<String> out = new ArrayList<>();
+    for (SseEvent e : s.of(type)) {
+      JsonNode wrapped = e.json();
+      if (wrapped.get("key").asText().equals(key)) {
+        wrapped.get("data").path("lines").forEach(n -> out.add(n.asText()));
+      }
+    }
+    return out;
   }
 
   @Test
