@@ -1,10 +1,11 @@
-// The build page, /builds/{id}: follows the build's event stream (EventSource, resumed by the
-// browser itself with Last-Event-ID), falls back to long-polling when EventSource is missing or
-// never gets through, and renders the log with LogView.
+// The build page, /builds/{id}: follows the build's event stream (app/streams.js: one connection
+// shared by the browser's tabs, resumed by Last-Event-ID), falls back to long-polling when
+// EventSource is missing or never gets through, and renders the log with LogView.
 
 import { LogView } from './log-view.js';
 import { joinRoom } from './room.js';
 import { wireSearch } from './search.js';
+import { followBuild } from './streams.js';
 import {
   api,
   ROOT,
@@ -142,39 +143,22 @@ function finish() {
 
 // ---- connection: EventSource, long-poll fallback --------------------------------------------
 
-const TYPES = ['build', 'log', 'step', 'status', 'reset'];
-
 function connectEventSource(tail = 0) {
-  let opened = false;
-  let failures = 0;
   partial = tail > 0;
-  source = new EventSource(api(`builds/${id}/events${partial ? `?tail=${tail}` : ''}`));
-  for (const type of TYPES) {
-    source.addEventListener(type, (e) => {
-      opened = true;
-      handle(type, JSON.parse(e.data), Number(e.lastEventId) || 0);
-    });
-  }
-  source.onopen = () => {
-    opened = true;
-    failures = 0;
-    if (!finished) setBadge('live');
-  };
-  source.onerror = () => {
-    if (finished) {
-      source.close();
-      return;
-    }
-    failures++;
-    if (source.readyState === EventSource.CLOSED || (!opened && failures >= 3)) {
-      // Refused (not an event stream), or it never got through: long-poll instead.
-      source.close();
-      source = null;
-      poll();
-    } else {
-      setBadge('reconnecting');
-    }
-  };
+  source = followBuild({
+    build: id,
+    tail,
+    onEvent: (type, data, eventId) => handle(type, data, eventId),
+    onState: (state) => {
+      if (state === 'failed') {
+        // refused, or it never got through: long-poll instead (unless it is all over)
+        source = null;
+        if (!finished) poll();
+      } else if (!finished) {
+        setBadge(state);
+      }
+    },
+  });
 }
 
 async function poll() {

@@ -1,8 +1,9 @@
 // The dashboard, /: builds newest first from GET /api/builds, kept live by the global feed
-// (EventSource /api/events, `event: build` with a build's summary). The feed has no replay, so
+// (/api/events through app/streams.js, `event: build` with a build's summary). The feed has no replay, so
 // every (re)open of it reloads the list. Filters come from the query string (?project=&status=).
 
 import { api, STATUSES, buildDuration, formatTime, statusBadge } from './common.js';
+import { followFeed } from './streams.js';
 
 const $ = (sel) => document.querySelector(sel);
 const params = new URLSearchParams(location.search);
@@ -112,23 +113,24 @@ setInterval(() => {
 // ---- live -----------------------------------------------------------------------------------
 
 function connect() {
-  const source = new EventSource(api('events'));
-  source.addEventListener('build', (e) => {
-    upsert(JSON.parse(e.data));
-    render();
+  followFeed({
+    onEvent: (type, summary) => {
+      upsert(summary);
+      render();
+    },
+    onState: (state) => {
+      if (state === 'live') {
+        // (re)opened: what happened while it was down is only in the list
+        setBadge('live');
+        load().catch(() => setBadge('reconnecting'));
+      } else if (state === 'failed') {
+        // refused outright: reload the list now and then instead
+        pollList();
+      } else {
+        setBadge('reconnecting');
+      }
+    },
   });
-  source.onopen = () => {
-    setBadge('live');
-    load().catch(() => setBadge('reconnecting'));
-  };
-  source.onerror = () => {
-    if (source.readyState === EventSource.CLOSED) {
-      // Refused outright: fall back to reloading the list now and then.
-      pollList();
-    } else {
-      setBadge('reconnecting');
-    }
-  };
 }
 
 function pollList() {

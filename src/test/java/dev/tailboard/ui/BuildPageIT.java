@@ -25,6 +25,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
@@ -136,6 +137,17 @@ class BuildPageIT {
     assertThat(driver.findElement(By.id("raw")).getAttribute("href"))
         .endsWith("/api/builds/" + id + "/log");
     assertThat(driver.findElement(By.id("status")).getText()).isEqualToIgnoringCase("passed");
+
+    // Join the room for the README's screenshot: notes and a chat beside the log.
+    WebElement name = driver.findElement(By.id("room-name"));
+    name.clear();
+    name.sendKeys("ana", Keys.ENTER);
+    awaitTrue(() -> "live".equals(driver.findElement(By.id("room")).getAttribute("data-state")));
+    driver
+        .findElement(By.cssSelector("#room-notes .cm-content"))
+        .sendKeys("Slow test again: see line 16.", Keys.ENTER, "Next: retry with --seed 7");
+    driver.findElement(By.id("room-text")).sendKeys("the warning on 16 is new", Keys.ENTER);
+    awaitTrue(() -> driver.findElements(By.cssSelector("#room-chat .pending")).isEmpty());
 
     Path shot = Path.of(System.getProperty("basedir", "."), "docs", "build-page.png");
     Files.createDirectories(shot.getParent());
@@ -257,6 +269,49 @@ class BuildPageIT {
     awaitTrue(() -> !line(1).isDisplayed() && !line(3).isDisplayed() && line(4).isDisplayed());
     assertThat(lineCount()).isEqualTo(6); // four lines and two step heads
     api.status(id, "failed");
+  }
+
+  @Test
+  void eightTabsOfOneBrowserShareOneConnectionAndAllFollowLive() {
+    // HTTP/1.1 allows six connections per host: eight tabs with a stream each would starve.
+    String first = driver.getWindowHandle();
+    List<Long> ids = new java.util.ArrayList<>();
+    List<String> tabs = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 8; i++) {
+        long id = api.createBuild("ui-tabs/" + shortId());
+        ids.add(id);
+        if (i > 0) {
+          driver.switchTo().newWindow(WindowType.TAB);
+        }
+        tabs.add(driver.getWindowHandle());
+        open("/builds/" + id);
+        awaitBadge("live");
+      }
+      for (int i = 0; i < 8; i++) {
+        api.append(ids.get(i), List.of("hello tab " + i));
+      }
+      for (int i = 0; i < 8; i++) {
+        driver.switchTo().window(tabs.get(i));
+        int tab = i;
+        awaitTrue(() -> text(1).equals("hello tab " + tab));
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> stats =
+          (Map<String, Object>)
+              driver.executeAsyncScript(
+                  "const done = arguments[arguments.length - 1];"
+                      + "import('../app/streams.js').then(m => m.sharedStats()).then(done);");
+      assertThat(stats).containsEntry("connections", 1L).containsEntry("streams", 8L);
+    } finally {
+      for (String t : tabs) {
+        if (!t.equals(first)) {
+          driver.switchTo().window(t).close();
+        }
+      }
+      driver.switchTo().window(first);
+      ids.forEach(id -> api.status(id, "passed"));
+    }
   }
 
   @Test
