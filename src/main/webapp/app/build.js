@@ -38,6 +38,7 @@ const TAIL_PARAM = Number(new URLSearchParams(location.search).get('tail')) || 0
 const TAIL_ABOVE = TAIL_PARAM > 0 ? TAIL_PARAM : 50000;
 const TAIL_LINES = TAIL_PARAM > 0 ? TAIL_PARAM : 10000;
 let partial = false;
+let room = null;
 
 $('#home').href = ROOT.toString();
 
@@ -156,6 +157,7 @@ function connectEventSource(tail = 0) {
         if (!finished) poll();
       } else if (!finished) {
         setBadge(state);
+        if (state === 'live' && room) room.nudge(); // the server is back: the room need not wait
       }
     },
   });
@@ -300,7 +302,12 @@ async function start() {
   } catch (err) {
     // the stream below reports the connection state
   }
-  joinRoom({ room: `build-${id}`, panel: $('#room'), view, onReveal: () => setFollow(false) });
+  room = joinRoom({
+    room: `build-${id}`,
+    panel: $('#room'),
+    view,
+    onReveal: () => setFollow(false),
+  });
   wireSearch({
     form: $('#search'),
     build: id,

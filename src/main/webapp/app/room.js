@@ -5,7 +5,6 @@
 // backoff and full jitter, resuming its session from the highest stored seq it has seen.
 
 import { ROOT } from './common.js';
-import { createNotes } from './notes.js';
 
 const NAME_KEY = 'tailboard.room.name';
 const POINT_MS = 4000;
@@ -78,7 +77,15 @@ export function joinRoom({ room, panel, view = null, onReveal = () => {} }) {
   const sayButton = el('button', null, 'Send');
   sayForm.append(sayInput, sayButton);
   panel.replaceChildren(head, nameForm, memberList, notesBox, chatList, sayForm);
-  const notes = createNotes({ parent: notesBox, send: (msg) => send(msg) });
+  // CodeMirror loads on its own (a dynamic import), so the log does not wait for the editor;
+  // frames for the notes that come before it is ready wait in `early`.
+  let notes = null;
+  const early = [];
+  const withNotes = (f) => (notes ? f(notes) : early.push(f));
+  import('./notes.js').then(({ createNotes }) => {
+    notes = createNotes({ parent: notesBox, send: (msg) => send(msg) });
+    early.splice(0).forEach((f) => f(notes));
+  });
 
   // ---- room state ----
   let name = storedName();
@@ -87,6 +94,7 @@ export function joinRoom({ room, panel, view = null, onReveal = () => {} }) {
   let you = null;
   let seq = 0; // the highest stored seq seen
   let attempt = 0;
+  let retryTimer = null;
   let stopped = false;
   const members = new Map(); // member id -> { member, count } (a resume may overlap its old socket)
   const chats = new Map(); // chat id -> { seq, from, text, ts }
@@ -149,7 +157,7 @@ export function joinRoom({ room, panel, view = null, onReveal = () => {} }) {
     const m = members.get(member.id);
     if (m && --m.count <= 0) {
       members.delete(member.id);
-      notes.left(member.id);
+      withNotes((n) => n.left(member.id));
     }
   }
 
@@ -193,7 +201,7 @@ export function joinRoom({ room, panel, view = null, onReveal = () => {} }) {
         for (const m of msg.members || []) join(m);
         renderMembers();
         for (const c of msg.chat || []) addChat(c);
-        notes.welcome(msg.docs && msg.docs.notes);
+        withNotes((n) => n.welcome(msg.docs && msg.docs.notes));
         setState('live');
         for (const [id, text] of outbox) ws.send(JSON.stringify({ type: 'chat', id, text }));
         break;
@@ -216,7 +224,7 @@ export function joinRoom({ room, panel, view = null, onReveal = () => {} }) {
         console.warn('room:', msg.code, msg.message);
         break;
       default:
-        notes.handle(msg); // doc.* and cursor
+        withNotes((n) => n.handle(msg)); // doc.* and cursor
         break;
     }
   }
@@ -242,7 +250,7 @@ export function joinRoom({ room, panel, view = null, onReveal = () => {} }) {
       if (ws !== socket) return;
       ws = null;
       you = null;
-      notes.offline();
+      withNotes((n) => n.offline());
       if (stopped) return;
       if (e.code === 1008) {
         setState('refused');
@@ -252,7 +260,10 @@ export function joinRoom({ room, panel, view = null, onReveal = () => {} }) {
       const delay = Math.random() * Math.min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt);
       attempt++;
       setState('reconnecting');
-      setTimeout(connect, delay);
+      retryTimer = setTimeout(() => {
+        retryTimer = null;
+        connect();
+      }, delay);
     };
   }
 
@@ -295,6 +306,15 @@ export function joinRoom({ room, panel, view = null, onReveal = () => {} }) {
     if (ws) ws.close(1000);
   });
 
+  /** The server is back (the page's stream is live again, or the network is): retry now. */
+  function nudge() {
+    if (!retryTimer) return;
+    clearTimeout(retryTimer);
+    retryTimer = null;
+    connect();
+  }
+  window.addEventListener('online', nudge);
+
   if (name) {
     start();
   } else {
@@ -303,4 +323,5 @@ export function joinRoom({ room, panel, view = null, onReveal = () => {} }) {
       .padStart(4, '0')}`;
     setState('offline');
   }
+  return { nudge };
 }

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
@@ -53,18 +55,28 @@ class ServerRestartIT {
     api.append(id, Api.lines("before", 1, 40));
     driver.get(server.baseUrl() + "/builds/" + id);
     awaitTrue(() -> "live".equals(badge()) && text(40).equals("before-40"));
+    WebElement name = driver.findElement(By.id("room-name"));
+    name.clear();
+    name.sendKeys("ana", Keys.ENTER);
+    awaitTrue(() -> "live".equals(roomState()));
+    chat("said before the restart");
 
     server.stop();
-    awaitTrue(() -> "reconnecting".equals(badge()));
+    awaitTrue(() -> "reconnecting".equals(badge()) && "reconnecting".equals(roomState()));
 
     server.restart();
     api.append(id, Api.lines("after", 41, 40));
     awaitTrue(() -> "live".equals(badge()) && lineCount() == 80 && text(80).equals("after-80"));
 
+    // The room came back too (resuming its session): each chat shows once, old and new.
+    awaitTrue(() -> "live".equals(roomState()));
+    chat("said after the restart");
+    assertThat(chats()).containsExactly("said before the restart", "said after the restart");
+
     // Every line once, in order, numbered as the server numbered it.
     List<String> shown =
         driver.findElements(By.cssSelector("#log .line .txt")).stream()
-            .map(e -> e.getText())
+            .map(WebElement::getText)
             .toList();
     List<String> expected =
         Stream.concat(
@@ -75,6 +87,25 @@ class ServerRestartIT {
     api.status(id, "passed");
     awaitTrue(() -> "finished".equals(badge()));
     assertThat(lineCount()).isEqualTo(80);
+  }
+
+  private static String roomState() {
+    return driver.findElement(By.id("room")).getAttribute("data-state");
+  }
+
+  private static void chat(String text) {
+    int before = chats().size();
+    driver.findElement(By.id("room-text")).sendKeys(text, Keys.ENTER);
+    awaitTrue(
+        () ->
+            chats().size() == before + 1
+                && driver.findElements(By.cssSelector("#room-chat .pending")).isEmpty());
+  }
+
+  private static List<String> chats() {
+    return driver.findElements(By.cssSelector("#room-chat .room-text")).stream()
+        .map(WebElement::getText)
+        .toList();
   }
 
   private static String badge() {
