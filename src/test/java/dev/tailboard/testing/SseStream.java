@@ -106,37 +106,15 @@ public final class SseStream implements AutoCloseable {
   }
 
   private void read() {
+    SseLineParser parser =
+        new SseLineParser(
+            (id, event, data) -> events.add(new SseEvent(id, event, data)),
+            comments::incrementAndGet);
     try (BufferedReader in =
         new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-      String id = null;
-      String event = null;
-      StringBuilder data = null;
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         rawLines.add(line);
-        if (line.isEmpty()) {
-          if (data != null) {
-            events.add(new SseEvent(id, event == null ? "message" : event, data.toString()));
-          }
-          id = null;
-          event = null;
-          data = null;
-        } else if (line.startsWith(":")) {
-          comments.incrementAndGet();
-        } else {
-          int colon = line.indexOf(':');
-          String field = colon < 0 ? line : line.substring(0, colon);
-          String value = colon < 0 ? "" : line.substring(colon + 1);
-          if (value.startsWith(" ")) {
-            value = value.substring(1);
-          }
-          switch (field) {
-            case "id" -> id = value;
-            case "event" -> event = value;
-            case "data" ->
-                data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
-            default -> {}
-          }
-        }
+        parser.line(line);
       }
     } catch (IOException e) {
       // closed by the test or the server

@@ -71,7 +71,19 @@ public final class WarServer implements AutoCloseable {
     }
   }
 
-  /** Starts it again on the same port with the same data directory. */
+  /** Kills the server with SIGKILL (kill -9): no undeploy, no flush, nothing. */
+  public void kill() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly().waitFor();
+    }
+  }
+
+  /** Starts it again on the same port with the same data directory (after a stop or a kill). */
+  public void startAgain() throws IOException {
+    startProcess();
+  }
+
+  /** Stops it and starts it again on the same port with the same data directory. */
   public void restart() throws IOException, InterruptedException {
     stop();
     startProcess();
