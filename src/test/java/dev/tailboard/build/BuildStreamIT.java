@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -386,6 +387,58 @@ class BuildStreamIT {
       for (int i = 0; i < seen.size(); i++) {
         assertThat(seen.get(i)).startsWith((i + 1) + " ");
       }
+    }
+  }
+
+  @Test
+  void aSubscriberReadingOneKilobyteASecondDoesNotDelayTheOthers() throws Exception {
+    long build = api.createBuild();
+    String pad = "z".repeat(200);
+    AtomicBoolean reading = new AtomicBoolean(true);
+    try (Socket slow = new Socket();
+        SseStream healthy = SseStream.open(events(build))) {
+      slow.setReceiveBufferSize(4096);
+      URI base = URI.create(ItServer.baseUrl());
+      slow.connect(new java.net.InetSocketAddress(base.getHost(), base.getPort()));
+      slow.getOutputStream()
+          .write(
+              ("GET " + events(build) + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      Thread trickle =
+          new Thread(
+              () -> {
+                // the slow client: 1 KB, then a second's pause, as long as the test runs
+                byte[] kb = new byte[1024];
+                try (InputStream in = slow.getInputStream()) {
+                  while (reading.get() && in.read(kb) >= 0) {
+                    Thread.sleep(1000);
+                  }
+                } catch (IOException | InterruptedException e) {
+                  // cut off by the server, or the test ended
+                }
+              },
+              "one-kb-per-second");
+      trickle.start();
+      await().atMost(WAIT).until(() -> !healthy.of("build").isEmpty());
+
+      // 40 chunks of 50 lines, 100 ms apart: each must reach the healthy subscriber within a
+      // second of its publish, whatever the slow one's queue is doing.
+      for (int chunk = 0; chunk < 40; chunk++) {
+        List<String> batch = new ArrayList<>();
+        for (int i = 1; i <= 50; i++) {
+          batch.add((chunk * 50 + i) + " " + pad);
+        }
+        api.append(build, batch);
+        int want = (chunk + 1) * 50;
+        await()
+            .atMost(Duration.ofSeconds(1))
+            .pollInterval(Duration.ofMillis(5))
+            .until(() -> healthy.logLines().size() >= want);
+        Thread.sleep(100); // the publisher's pace
+      }
+      assertThat(healthy.logLines()).hasSize(2000);
+      reading.set(false);
+      trickle.interrupt();
     }
   }
 
