@@ -211,9 +211,9 @@ export function createNotes({ parent, send }) {
       }
     },
 
-    /** A frame of the room that concerns the notes; returns false for other frames. */
+    /** A frame of the room for the notes (doc.* or cursor); others are ignored. */
     handle(msg) {
-      if (msg.doc !== DOC || !view) return msg.type?.startsWith('doc.') || msg.type === 'cursor';
+      if (msg.doc !== DOC || !view) return;
       switch (msg.type) {
         case 'doc.updates': {
           const mine = msg.updates.some((u) => u.clientID === clientID);
@@ -221,17 +221,17 @@ export function createNotes({ parent, send }) {
           if (pulling && getSyncedVersion(view.state) >= msg.version) pulling = false;
           if (mine) pushing = false;
           push();
-          return true;
+          break;
         }
         case 'doc.reject':
           pushing = false;
           pull();
-          return true;
+          break;
         case 'doc.snapshot':
           pushing = false;
           pulling = false;
           open(msg.version, msg.text); // local changes not yet accepted are lost here
-          return true;
+          break;
         case 'cursor':
           if (msg.from) {
             view.dispatch({
@@ -244,9 +244,9 @@ export function createNotes({ parent, send }) {
               }),
             });
           }
-          return true;
+          break;
         default:
-          return true;
+          break;
       }
     },
 
