@@ -35,8 +35,11 @@ public class CorsFilter implements ContainerRequestFilter, ContainerResponseFilt
     this.policy = policy;
   }
 
-  /** For CDI's client proxy only. */
-  protected CorsFilter() {
+  /**
+   * For CDI's client proxy only; public because RESTEasy (WildFly, Open Liberty) refuses a resource
+   * or provider class without a public constructor it could call itself.
+   */
+  public CorsFilter() {
     this.policy = null;
   }
 

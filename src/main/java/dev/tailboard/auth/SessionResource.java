@@ -31,8 +31,11 @@ public class SessionResource {
     this.tokens = tokens;
   }
 
-  /** For CDI's client proxy only. */
-  protected SessionResource() {
+  /**
+   * For CDI's client proxy only; public because RESTEasy (WildFly, Open Liberty) refuses a resource
+   * or provider class without a public constructor it could call itself.
+   */
+  public SessionResource() {
     this(null);
   }
 

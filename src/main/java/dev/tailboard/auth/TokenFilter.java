@@ -38,8 +38,11 @@ public class TokenFilter implements ContainerRequestFilter {
     this.allowQueryToken = config.bool(Setting.AUTH_ALLOW_QUERY_TOKEN);
   }
 
-  /** For CDI's client proxy only. */
-  protected TokenFilter() {
+  /**
+   * For CDI's client proxy only; public because RESTEasy (WildFly, Open Liberty) refuses a resource
+   * or provider class without a public constructor it could call itself.
+   */
+  public TokenFilter() {
     this.tokens = null;
     this.allowQueryToken = false;
   }

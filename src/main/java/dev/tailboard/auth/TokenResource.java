@@ -35,8 +35,11 @@ public class TokenResource {
     this.access = access;
   }
 
-  /** For CDI's client proxy only. */
-  protected TokenResource() {
+  /**
+   * For CDI's client proxy only; public because RESTEasy (WildFly, Open Liberty) refuses a resource
+   * or provider class without a public constructor it could call itself.
+   */
+  public TokenResource() {
     this(null, null);
   }
 

@@ -11,6 +11,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Driver;
+import java.sql.SQLException;
+import java.util.ServiceLoader;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -35,7 +38,12 @@ public class Database {
   private HikariDataSource open() {
     HikariConfig hikari = new HikariConfig();
     hikari.setPoolName("tailboard-db");
-    hikari.setJdbcUrl(url());
+    String url = url();
+    hikari.setJdbcUrl(url);
+    String driver = driverFor(url);
+    if (driver != null) {
+      hikari.setDriverClassName(driver);
+    }
     hikari.setUsername(config.string(Setting.DB_USER));
     hikari.setPassword(config.string(Setting.DB_PASSWORD));
     hikari.setMaximumPoolSize(config.integer(Setting.DB_POOL_SIZE));
@@ -43,6 +51,25 @@ public class Database {
     HikariDataSource pool = new HikariDataSource(hikari);
     Flyway.configure().dataSource(pool).load().migrate();
     return pool;
+  }
+
+  /**
+   * The class of the JDBC driver in the WAR that takes this URL, found through the WAR's own class
+   * loader: Tomcat initialises {@code DriverManager} from its common class loader before any WAR is
+   * deployed, so {@code DriverManager} never sees the drivers in {@code WEB-INF/lib} there ("Failed
+   * to get driver instance"). Null leaves the choice to {@code DriverManager}.
+   */
+  static String driverFor(String url) {
+    for (Driver driver : ServiceLoader.load(Driver.class, Database.class.getClassLoader())) {
+      try {
+        if (driver.acceptsURL(url)) {
+          return driver.getClass().getName();
+        }
+      } catch (SQLException e) {
+        // not this one
+      }
+    }
+    return null;
   }
 
   /** True when the embedded H2 database is in use. */

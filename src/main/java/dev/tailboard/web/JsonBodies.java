@@ -59,7 +59,7 @@ public class JsonBodies implements MessageBodyReader<Object>, MessageBodyWriter<
       MultivaluedMap<String, String> headers,
       InputStream body)
       throws IOException {
-    return mapper().readValue(body, mapper().constructType(generic));
+    return mapper().readValue(body, mapper().constructType(generic == null ? type : generic));
   }
 
   @Override
@@ -77,6 +77,8 @@ public class JsonBodies implements MessageBodyReader<Object>, MessageBodyWriter<
       MultivaluedMap<String, Object> headers,
       OutputStream body)
       throws IOException {
-    mapper().writerFor(mapper().constructType(generic)).writeValue(body, value);
+    // RESTEasy (WildFly, Open Liberty) passes no generic type for an error response's entity
+    Type declared = generic == null ? type : generic;
+    mapper().writerFor(mapper().constructType(declared)).writeValue(body, value);
   }
 }

@@ -221,15 +221,7 @@ class RoomIT {
       await().atMost(WAIT).until(() -> !stream.of("build").isEmpty());
       api.postJson("/api/builds/" + build + "/steps", "{\"name\":\"test\",\"status\":\"running\"}");
       api.status(build, "failed");
-      await()
-          .atMost(WAIT)
-          .until(
-              () ->
-                  member.has(
-                      "build",
-                      f ->
-                          "status".equals(f.get("event").asText())
-                              && "failed".equals(f.get("data").get("status").asText())));
+      await().atMost(WAIT).until(() -> member.hasBuildStatus("failed"));
       await().atMost(WAIT).until(() -> stream.has("status", "failed"));
       assertThat(member.of("build"))
           .extracting(f -> f.get("event").asText())

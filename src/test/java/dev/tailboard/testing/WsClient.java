@@ -82,6 +82,15 @@ public final class WsClient implements AutoCloseable {
     return of(type).stream().anyMatch(test);
   }
 
+  /** Whether a {@code build} frame relayed this build status from the hub. */
+  public boolean hasBuildStatus(String status) {
+    return has(
+        "build",
+        f ->
+            "status".equals(f.path("event").asText())
+                && status.equals(f.path("data").path("status").asText()));
+  }
+
   public JsonNode welcome() {
     return of("welcome").get(0);
   }
