@@ -28,10 +28,12 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 say() { echo "[matrix] $*"; }
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# Ports below Linux's ephemeral range (32768+), which client sockets take: a port picked there
+# can be grabbed by an outgoing connection between the check and the server's bind.
 free_port() {
   local p
   while :; do
-    p=$((20000 + RANDOM % 30000))
+    p=$((10000 + RANDOM % 22000))
     port_in_use "$p" || { echo "$p"; return; }
   done
 }
@@ -39,7 +41,7 @@ free_port() {
 wildfly_offset_port() {
   local o p ok
   while :; do
-    o=$((10000 + RANDOM % 40000)) ok=1
+    o=$((2000 + RANDOM % 20000)) ok=1
     for p in 8080 8443 9990 9993 4712 4713 8009; do port_in_use $((p + o)) && ok=0; done
     [ $ok = 1 ] && { echo $((8080 + o)); return; }
   done
