@@ -48,13 +48,26 @@ public final class WarServer implements AutoCloseable {
 
   /** Starts a server on a free port with a fresh data directory and waits until it is healthy. */
   public static WarServer start() throws IOException {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    WarServer server = new WarServer(port, Files.createTempDirectory("tailboard-war-server-"));
+    WarServer server =
+        new WarServer(freePort(), Files.createTempDirectory("tailboard-war-server-"));
     server.startProcess();
     return server;
+  }
+
+  /**
+   * A free port below Linux's ephemeral range (32768+): the server binds it again after a restart,
+   * and a port in that range may meanwhile be taken by any client socket, the test's own included.
+   */
+  private static int freePort() throws IOException {
+    for (int tries = 0; tries < 100; tries++) {
+      int port = 10_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(22_000);
+      try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        return s.getLocalPort();
+      } catch (IOException taken) {
+        // try another
+      }
+    }
+    throw new IOException("no free port between 10000 and 32000");
   }
 
   public String baseUrl() {
