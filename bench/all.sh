@@ -52,6 +52,7 @@ cleanup() {
   rm -rf "$data"
 }
 trap cleanup EXIT
+trap "exit 143" INT TERM
 
 echo "== start servers"
 for s in $SERVERS; do

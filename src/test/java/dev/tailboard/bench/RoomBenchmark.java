@@ -30,6 +30,10 @@ public final class RoomBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Makes chat ids unique across runs: Tailboard answers a repeated id without a broadcast. */
+  /** Close codes and errors of members, by reason, for the report. */
+  private static final java.util.concurrent.ConcurrentHashMap<String, Integer> CLOSES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private static final String RUN = Long.toString(System.currentTimeMillis(), 36);
 
   public static void main(String[] args) throws Exception {
@@ -54,9 +58,12 @@ public final class RoomBenchmark {
                 2 * seconds * members + 100));
       }
     }
+    long joinDeadline = System.nanoTime() + 60_000_000_000L;
     for (Member m : all) {
-      m.joined.await(60, TimeUnit.SECONDS);
+      m.joined.await(Math.max(0, joinDeadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
+    long joined = all.stream().filter(m -> m.joined.getCount() == 0).count();
+    System.out.printf("joined: %d of %d; closed by the server: %s%n", joined, all.size(), CLOSES);
     long heapAfter = ServerProbe.heapAfterGc();
     long rss = ServerProbe.rss();
     int connections = all.size();
@@ -118,6 +125,10 @@ public final class RoomBenchmark {
             members,
             "seconds",
             seconds,
+            "joined",
+            joined,
+            "closes",
+            CLOSES.toString(),
             "chats",
             sent.get(),
             "deliveries",
@@ -179,6 +190,17 @@ public final class RoomBenchmark {
 
     long[] latencies() {
       return Arrays.copyOf(samples, Math.min(n.get(), samples.length));
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+      CLOSES.merge(statusCode + " " + reason, 1, Integer::sum);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+      CLOSES.merge(error.toString(), 1, Integer::sum);
     }
 
     @Override
