@@ -84,7 +84,7 @@ load() {
   if [ "$s" = node ]; then extra+=("-Dbench.heapUrl=http://127.0.0.1:${port[$s]}/bench/heap"); fi
   java -Xmx2g -cp "$cp" -Dbench.server="$s" -Dbench.serverPid="${pid[$s]}" \
     -Dtailboard.it.baseUrl="http://127.0.0.1:${port[$s]}" -Dtailboard.it.secret="$secret" \
-    "${extra[@]}" "$@" "dev.tailboard.bench.$main"
+    "${extra[@]}" ${BENCH_LOAD_OPTS:-} "$@" "dev.tailboard.bench.$main"
 }
 
 echo "== warm-up (not recorded)"

@@ -35,6 +35,10 @@ public final class BenchReport {
       List.of(
           new Metric("fanout", "deliveredPct", "fan-out: lines delivered", "%", false),
           new Metric("fanout", "throughput", "fan-out: line deliveries/s", "/s", false),
+          new Metric(
+              "fanout", "publishSeconds", "fan-out: time to publish (10 s paced)", "s", true),
+          new Metric(
+              "fanout", "deliverSeconds", "fan-out: time to the last line everywhere", "s", true),
           new Metric("fanout", "p50", "fan-out: latency p50", "ms", true),
           new Metric("fanout", "p99", "fan-out: latency p99", "ms", true),
           new Metric("fanout", "max", "fan-out: latency max", "ms", true),

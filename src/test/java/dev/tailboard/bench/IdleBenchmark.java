@@ -101,6 +101,7 @@ public final class IdleBenchmark {
         handle(selector);
       }
       long heapWith = ServerProbe.heapAfterGc();
+      ServerProbe.histogram(System.getProperty("bench.histogram"));
       long rssWith = ServerProbe.rss();
       // keep answering while the server was paused for its GC
       for (int i = 0; i < 20; i++) {

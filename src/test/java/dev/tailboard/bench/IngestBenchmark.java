@@ -92,6 +92,7 @@ public final class IngestBenchmark {
     long cpuBefore = ServerProbe.cpuNanos();
     long start = System.nanoTime();
     publish(build, total, chunk, rate);
+    double publishSeconds = (System.nanoTime() - start) / 1e9;
     for (Subscriber r : readers) {
       r.awaitLines(total, Duration.ofSeconds(Long.getLong("bench.awaitSeconds", 120)));
     }
@@ -126,6 +127,10 @@ public final class IngestBenchmark {
             all.length,
             "expected",
             (long) total * subs,
+            "publishSeconds",
+            publishSeconds,
+            "deliverSeconds",
+            elapsed,
             "throughput",
             all.length / elapsed,
             "p50",

@@ -61,6 +61,15 @@ final class ServerProbe {
     return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
   }
 
+  /** Writes the class histogram (jcmd GC.class_histogram) to {@code file}.SERVER, if given. */
+  static void histogram(String file) throws IOException, InterruptedException {
+    if (file != null && PID >= 0) {
+      Files.writeString(
+          Path.of(file + "." + System.getProperty("bench.server", "tailboard")),
+          run("jcmd", Long.toString(PID), "GC.class_histogram"));
+    }
+  }
+
   /** Resident set size of the server process, in bytes; -1 when unknown. */
   static long rss() throws IOException {
     if (PID < 0) {
