@@ -21,11 +21,8 @@ final class SseDelivery implements Delivery {
 
   @Override
   public void send(StoredEvent event) throws IOException {
-    OutboundSseEvent.Builder builder = sse.newEventBuilder().name(event.type()).data(event.data());
-    if (event.id() > 0) {
-      builder.id(Long.toString(event.id()));
-    }
-    write(builder.build());
+    // encoded once for all the build's subscribers, written in one piece
+    write(EncodedSseEvent.of(event));
   }
 
   @Override

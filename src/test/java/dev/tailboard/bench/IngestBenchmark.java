@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class IngestBenchmark {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final HttpClient HTTP = ServerProbe.http();
   private static final String TOKEN = ItServer.publisher();
 
   public static void main(String[] args) throws Exception {
@@ -51,7 +51,9 @@ public final class IngestBenchmark {
     if (burstLines > 0) {
       burst(subscribers, burstLines, 100, report);
     }
-    paced(subscribers, rate, seconds, chunk, report);
+    if (seconds > 0) {
+      paced(subscribers, rate, seconds, chunk, report);
+    }
     if (replayLines > 0) {
       replay(replayLines, 100, report);
     }
@@ -87,10 +89,15 @@ public final class IngestBenchmark {
     long build = createBuild();
     int total = rate * seconds;
     List<Subscriber> readers = subscribe(build, subs, total);
+    long cpuBefore = ServerProbe.cpuNanos();
+    long start = System.nanoTime();
     publish(build, total, chunk, rate);
+    double publishSeconds = (System.nanoTime() - start) / 1e9;
     for (Subscriber r : readers) {
-      r.awaitLines(total, Duration.ofMinutes(2));
+      r.awaitLines(total, Duration.ofSeconds(Long.getLong("bench.awaitSeconds", 120)));
     }
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    long cpu = ServerProbe.cpuNanos() - cpuBefore;
     readers.forEach(Subscriber::close);
     long[] all =
         readers.stream().flatMapToLong(r -> Arrays.stream(r.latencies())).sorted().toArray();
@@ -105,6 +112,41 @@ public final class IngestBenchmark {
         "paced: publish-to-receive latency p50 / p99 / max",
         String.format(
             "%.1f / %.1f / %.1f ms", pct(all, 50), pct(all, 99), all[all.length - 1] / 1000.0));
+    ServerProbe.record(
+        "fanout",
+        ServerProbe.figures(
+            "subscribers",
+            subs,
+            "rate",
+            rate,
+            "chunk",
+            chunk,
+            "seconds",
+            seconds,
+            "deliveries",
+            all.length,
+            "expected",
+            (long) total * subs,
+            "publishSeconds",
+            publishSeconds,
+            "deliverSeconds",
+            elapsed,
+            "throughput",
+            all.length / elapsed,
+            "p50",
+            pct(all, 50),
+            "p99",
+            pct(all, 99),
+            "max",
+            all[all.length - 1] / 1000.0,
+            "cpuMicrosPerDelivery",
+            cpu / 1000.0 / Math.max(1, all.length),
+            "cpuCores",
+            cpu / 1e9 / elapsed,
+            "heapMiB",
+            ServerProbe.heapAfterGc() / 1048576.0,
+            "rssMiB",
+            ServerProbe.rss() / 1048576.0));
   }
 
   private static void replay(int lines, int chunk, StringBuilder report) throws Exception {
@@ -113,7 +155,8 @@ public final class IngestBenchmark {
     List<Double> times = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       long start = System.nanoTime();
-      Subscriber r = new Subscriber(build, lines, false);
+      // resumes after event 1 (the build summary): every stored log event is replayed
+      Subscriber r = new Subscriber(build, lines, false, "1");
       r.awaitLines(lines, Duration.ofMinutes(2));
       times.add((System.nanoTime() - start) / 1e6);
       r.close();
@@ -124,6 +167,25 @@ public final class IngestBenchmark {
         String.format(
             "replay: %,d stored lines (chunks of %d) to a resuming subscriber", lines, chunk),
         String.format("median %.0f ms (runs: %s)", times.get(1), times));
+    ServerProbe.record(
+        "replay",
+        ServerProbe.figures(
+            "lines",
+            lines,
+            "chunk",
+            chunk,
+            "median",
+            times.get(1),
+            "min",
+            times.get(0),
+            "max",
+            times.get(2),
+            "throughput",
+            lines / (times.get(1) / 1000.0),
+            "heapMiB",
+            ServerProbe.heapAfterGc() / 1048576.0,
+            "rssMiB",
+            ServerProbe.rss() / 1048576.0));
   }
 
   private static double pct(long[] sorted, int p) {
@@ -139,7 +201,7 @@ public final class IngestBenchmark {
   private static List<Subscriber> subscribe(long build, int n, int expected) throws Exception {
     List<Subscriber> readers = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      readers.add(new Subscriber(build, expected, true));
+      readers.add(new Subscriber(build, expected, true, null));
     }
     for (Subscriber r : readers) {
       r.awaitOpen();
@@ -216,14 +278,15 @@ public final class IngestBenchmark {
     private final Thread thread;
     private volatile boolean open;
 
-    Subscriber(long build, int expected, boolean recordLatency) throws Exception {
+    Subscriber(long build, int expected, boolean recordLatency, String lastEventId)
+        throws Exception {
       latencies = recordLatency ? new long[expected] : new long[0];
-      HttpRequest req =
-          request("/api/builds/" + build + "/events")
-              .header("Accept", "text/event-stream")
-              .GET()
-              .build();
-      body = HTTP.send(req, HttpResponse.BodyHandlers.ofInputStream()).body();
+      HttpRequest.Builder req =
+          request("/api/builds/" + build + "/events").header("Accept", "text/event-stream");
+      if (lastEventId != null) {
+        req.header("Last-Event-ID", lastEventId);
+      }
+      body = HTTP.send(req.GET().build(), HttpResponse.BodyHandlers.ofInputStream()).body();
       thread = new Thread(this::read, "bench-subscriber");
       thread.setDaemon(true);
       thread.start();

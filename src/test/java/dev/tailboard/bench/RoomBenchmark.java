@@ -18,8 +18,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Rooms under load, run by {@code bench/rooms.sh}: R rooms of M members (JDK WebSocket clients),
@@ -31,16 +29,22 @@ public final class RoomBenchmark {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Makes chat ids unique across runs: Tailboard answers a repeated id without a broadcast. */
+  /** Close codes and errors of members, by reason, for the report. */
+  private static final java.util.concurrent.ConcurrentHashMap<String, Integer> CLOSES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static final String RUN = Long.toString(System.currentTimeMillis(), 36);
+
   public static void main(String[] args) throws Exception {
     int rooms = Integer.getInteger("bench.rooms", 200);
     int members = Integer.getInteger("bench.members", 10);
     int seconds = Integer.getInteger("bench.seconds", 20);
-    long serverPid = Long.getLong("bench.serverPid", -1);
     ItServer.baseUrl();
-    long heapBefore = liveHeap(serverPid);
+    long heapBefore = ServerProbe.heapAfterGc();
     List<HttpClient> clients = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      clients.add(HttpClient.newHttpClient());
+      clients.add(ServerProbe.http());
     }
     List<Member> all = new ArrayList<>();
     String wsBase = ItServer.baseUrl().replaceFirst("^http", "ws") + "/ws/rooms/";
@@ -54,10 +58,14 @@ public final class RoomBenchmark {
                 2 * seconds * members + 100));
       }
     }
+    long joinDeadline = System.nanoTime() + 60_000_000_000L;
     for (Member m : all) {
-      m.joined.await(60, TimeUnit.SECONDS);
+      m.joined.await(Math.max(0, joinDeadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
-    long heapAfter = liveHeap(serverPid);
+    long joined = all.stream().filter(m -> m.joined.getCount() == 0).count();
+    System.out.printf("joined: %d of %d; closed by the server: %s%n", joined, all.size(), CLOSES);
+    long heapAfter = ServerProbe.heapAfterGc();
+    long rss = ServerProbe.rss();
     int connections = all.size();
     System.out.printf(
         "connections: %d, live heap %d → %d KiB: %.1f KiB per idle connection%n",
@@ -68,6 +76,7 @@ public final class RoomBenchmark {
 
     ScheduledExecutorService senders = Executors.newScheduledThreadPool(4);
     AtomicInteger sent = new AtomicInteger();
+    long cpuBefore = ServerProbe.cpuNanos();
     long start = System.nanoTime();
     for (int i = 0; i < all.size(); i++) {
       Member m = all.get(i);
@@ -90,6 +99,8 @@ public final class RoomBenchmark {
                 System.nanoTime() - start > (seconds + 5) * 1_000_000_000L
                     || all.stream().mapToLong(m -> m.count.get()).sum() >= expectedChats * members);
     senders.shutdownNow();
+    long cpu = ServerProbe.cpuNanos() - cpuBefore;
+    double elapsed = (System.nanoTime() - start) / 1e9;
     long expected = (long) sent.get() * members;
     long received = all.stream().mapToLong(m -> m.count.get()).sum();
     long[] latencies =
@@ -105,6 +116,41 @@ public final class RoomBenchmark {
     System.out.printf(
         "| server heap per idle WebSocket connection (in a room) | %.1f KiB |%n",
         (heapAfter - heapBefore) / 1024.0 / connections);
+    ServerProbe.record(
+        "rooms",
+        ServerProbe.figures(
+            "rooms",
+            rooms,
+            "members",
+            members,
+            "seconds",
+            seconds,
+            "joined",
+            joined,
+            "closes",
+            CLOSES.toString(),
+            "chats",
+            sent.get(),
+            "deliveries",
+            received,
+            "expected",
+            expected,
+            "throughput",
+            received / elapsed,
+            "p50",
+            pct(latencies, 50),
+            "p99",
+            pct(latencies, 99),
+            "max",
+            latencies[latencies.length - 1] / 1000.0,
+            "cpuMicrosPerDelivery",
+            cpu / 1000.0 / Math.max(1, received),
+            "heapPerConnKiB",
+            (heapAfter - heapBefore) / 1024.0 / connections,
+            "heapMiB",
+            heapAfter / 1048576.0,
+            "rssMiB",
+            rss / 1048576.0));
     all.forEach(Member::close);
     System.exit(0);
   }
@@ -112,24 +158,6 @@ public final class RoomBenchmark {
   private static double pct(long[] sorted, int p) {
     int i = (int) Math.min(sorted.length - 1, Math.ceil(sorted.length * (double) p / 100.0) - 1);
     return sorted[Math.max(0, i)] / 1000.0;
-  }
-
-  /** Live heap of the server after a full GC, from jcmd; -1 when no pid was given. */
-  static long liveHeap(long pid) throws IOException, InterruptedException {
-    if (pid < 0) {
-      return -1;
-    }
-    run("jcmd", Long.toString(pid), "GC.run");
-    String info = run("jcmd", Long.toString(pid), "GC.heap_info");
-    Matcher m = Pattern.compile("used (\\d+)K").matcher(info);
-    return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
-  }
-
-  private static String run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    p.waitFor();
-    return out;
   }
 
   static long nowMicros() {
@@ -155,12 +183,24 @@ public final class RoomBenchmark {
     }
 
     synchronized void chat(int id) {
-      String text = "{\"type\":\"chat\",\"id\":\"" + id + "\",\"text\":\"" + nowMicros() + "\"}";
+      String text =
+          "{\"type\":\"chat\",\"id\":\"" + RUN + "-" + id + "\",\"text\":\"" + nowMicros() + "\"}";
       sending = sending.thenCompose(w -> ws.sendText(text, true));
     }
 
     long[] latencies() {
       return Arrays.copyOf(samples, Math.min(n.get(), samples.length));
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+      CLOSES.merge(statusCode + " " + reason, 1, Integer::sum);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+      CLOSES.merge(error.toString(), 1, Integer::sum);
     }
 
     @Override
