@@ -32,6 +32,7 @@ public class BuildFeedResource {
   @Inject EventHub hub;
   @Inject Access access;
   @Inject Config config;
+  @Inject SseEncoder encoder;
   @Inject Json json;
   @Context SecurityContext security;
 
@@ -43,7 +44,7 @@ public class BuildFeedResource {
       throw ProblemException.unauthorized("A token is required to follow builds");
     }
     BuildStreamResource.open(sink, sse, config);
-    hub.subscribeAll(new Readable(new SseDelivery(sink, sse), caller, access, json));
+    hub.subscribeAll(new Readable(new SseDelivery(sink, sse, encoder), caller, access, json));
   }
 
   /** Passes on only the builds this caller may read. */

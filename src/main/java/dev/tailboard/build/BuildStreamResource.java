@@ -36,6 +36,7 @@ public class BuildStreamResource {
   @Inject BuildService builds;
   @Inject Access access;
   @Inject Config config;
+  @Inject SseEncoder encoder;
   @Inject Json json;
   @Context SecurityContext security;
 
@@ -87,7 +88,7 @@ public class BuildStreamResource {
 
   private void subscribe(long id, long afterId, SseEventSink sink, Sse sse) {
     try {
-      hub.subscribe(id, afterId, new SseDelivery(sink, sse));
+      hub.subscribe(id, afterId, new SseDelivery(sink, sse, encoder));
     } catch (NoSuchElementException e) {
       sink.close(); // deleted meanwhile
     }

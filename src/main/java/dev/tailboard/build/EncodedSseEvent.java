@@ -5,49 +5,29 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * A hub event already encoded as the bytes of one SSE event, so that a broadcast encodes it once,
- * not once per subscriber: {@link EncodedSseEventWriter} writes these bytes as they are, where
- * Jersey's own writer would look up a writer for the data, encode the string through a new {@code
- * OutputStreamWriter} and scan every byte for line ends, for every subscriber. The bytes are those
- * Jersey writes for the same event ({@code event:}, {@code id:}, one {@code data:} line per line of
- * the data); the sink adds the blank line that ends the event.
+ * not once per subscriber ({@link SseEncoder}): {@link EncodedSseEventWriter} writes these bytes as
+ * they are, where Jersey's own writer would look up a writer for the data, encode the string
+ * through a new {@code OutputStreamWriter} and scan every byte for line ends, for every subscriber.
+ * The bytes are those Jersey writes for the same event ({@code event:}, {@code id:}, one {@code
+ * data:} line per line of the data); the sink adds the blank line that ends the event.
  */
 public final class EncodedSseEvent implements OutboundSseEvent {
-
-  private static final int SLOTS = 64;
-  private static final int MAX_CACHED_BYTES = 64 * 1024;
-
-  /**
-   * The events encoded last, by build and id: the subscribers of a build are handed the same {@link
-   * StoredEvent} instance, so all but the first find its bytes here. Bounded: 64 events of at most
-   * 64 KiB; anything else is encoded again, never wrong (the slot is checked by identity).
-   */
-  private static final AtomicReferenceArray<EncodedSseEvent> RECENT =
-      new AtomicReferenceArray<>(SLOTS);
 
   private final StoredEvent source;
   private final byte[] bytes;
 
-  private EncodedSseEvent(StoredEvent source, byte[] bytes) {
-    this.source = source;
-    this.bytes = bytes;
+  /** {@code event} encoded; {@link SseEncoder} shares it among a build's subscribers. */
+  EncodedSseEvent(StoredEvent event) {
+    this.source = event;
+    this.bytes = encode(event);
   }
 
-  /** The encoded form of {@code event}: from the recent ones if it was just encoded. */
-  static EncodedSseEvent of(StoredEvent event) {
-    int slot = (int) ((event.buildId() * 31 + event.id()) & (SLOTS - 1));
-    EncodedSseEvent recent = RECENT.get(slot);
-    if (recent != null && recent.source == event) {
-      return recent;
-    }
-    EncodedSseEvent encoded = new EncodedSseEvent(event, encode(event));
-    if (encoded.bytes.length <= MAX_CACHED_BYTES) {
-      RECENT.set(slot, encoded);
-    }
-    return encoded;
+  /** The event it was encoded from (the encoder's cache matches by identity). */
+  StoredEvent source() {
+    return source;
   }
 
   private static byte[] encode(StoredEvent event) {

@@ -13,16 +13,18 @@ final class SseDelivery implements Delivery {
 
   private final SseEventSink sink;
   private final Sse sse;
+  private final SseEncoder encoder;
 
-  SseDelivery(SseEventSink sink, Sse sse) {
+  SseDelivery(SseEventSink sink, Sse sse, SseEncoder encoder) {
     this.sink = sink;
     this.sse = sse;
+    this.encoder = encoder;
   }
 
   @Override
   public void send(StoredEvent event) throws IOException {
     // encoded once for all the build's subscribers, written in one piece
-    write(EncodedSseEvent.of(event));
+    write(encoder.encode(event));
   }
 
   @Override

@@ -1,0 +1,30 @@
+package dev.tailboard.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tailboard.store.StoredEvent;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class SseEncoderTest {
+
+  private final SseEncoder encoder = new SseEncoder();
+
+  @Test
+  void encodesNameIdAndOneDataLinePerLineAsJerseyWould() {
+    StoredEvent e = new StoredEvent(7, 42, "log", "{\"a\":1}\nsecond\r\nthird", 1, 1);
+    String text = new String(encoder.encode(e).bytes(), StandardCharsets.UTF_8);
+    assertThat(text).isEqualTo("event: log\nid: 42\ndata: {\"a\":1}\ndata: second\ndata: third\n");
+    StoredEvent feed = new StoredEvent(7, 0, "build", "{}", 0, 0);
+    assertThat(new String(encoder.encode(feed).bytes(), StandardCharsets.UTF_8))
+        .isEqualTo("event: build\ndata: {}\n");
+  }
+
+  @Test
+  void aBroadcastEncodesOnceAndAnotherEventIsNeverMistakenForIt() {
+    StoredEvent e = new StoredEvent(7, 42, "log", "{}", 1, 1);
+    assertThat(encoder.encode(e)).isSameAs(encoder.encode(e));
+    StoredEvent equalButNotTheSame = new StoredEvent(7, 42, "log", "{\"b\":2}", 1, 1);
+    assertThat(encoder.encode(equalButNotTheSame).getData()).isEqualTo("{\"b\":2}");
+  }
+}
