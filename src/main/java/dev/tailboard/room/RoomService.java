@@ -78,6 +78,9 @@ public class RoomService {
   /** A connection opened on {@code /ws/rooms/{room}} by {@code caller} (null: bad token). */
   public void open(Session session, String roomName, Caller caller, String authError) {
     session.setMaxTextMessageBufferSize(config.integer(Setting.WS_MAX_MESSAGE_BYTES));
+    // A quiet member is kept by our pings (a missing pong closes it 1013); the container's own
+    // idle timeout (Jetty: 30 s, as long as the default ping interval) must not close it first.
+    session.setMaxIdleTimeout(3 * pingMillis);
     try {
       // each frame goes out as soon as it is sent, never held back for a batch
       session.getAsyncRemote().setBatchingAllowed(false);
