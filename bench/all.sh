@@ -4,9 +4,8 @@
 #   rooms   200 rooms x 10 WebSocket members, one chat per member per second: p50/p99/max
 #   idle    8,000 idle SSE streams + 8,000 idle WebSocket members: held?, heap after GC, RSS
 #   replay  a subscriber resuming with Last-Event-ID over 100,000 stored lines
-# Builds what it needs (mvn package, npm ci), starts the three servers on free ports of
-# 127.0.0.1 — Tailboard (target/tailboard.war in an embedded Jetty 12, a fresh H2 data
-# directory), the bare-Jetty peer
+# Builds what it needs (mvn test-compile, npm ci), starts the three servers on free ports of
+# 127.0.0.1 — Tailboard (mvn jetty:run, fresh H2 data directory), the bare-Jetty peer
 # (BareJettyPeer) and the Node peer (bench/node-peer, npm ws) — then runs each scenario against
 # each server in turn (a fresh load JVM each time, servers interleaved per scenario), and writes
 # target/bench/results.{json,csv,md,svg}. With BENCH_WRITE_DOCS=1 it also copies the chart to
@@ -35,16 +34,10 @@ results=$out/results.jsonl
 : >"$results"
 
 echo "== build"
-mvn -q -B package -DskipTests -Dspotless.check.skip=true
+mvn -q -B test-compile -Dspotless.check.skip=true
 mvn -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$out/classpath.txt"
 (cd bench/node-peer && npm ci --no-audit --no-fund --loglevel=error)
 cp="target/test-classes:target/classes:$(cat "$out/classpath.txt")"
-# Tailboard runs as a deployed WAR: target/tailboard.war in an embedded Jetty 12 (WarServerMain,
-# the same launcher as the restart tests) whose class path is Jetty and the container APIs only,
-# so its heap and RSS are the server's, not a build tool's.
-jetty_cp="target/test-classes:$(tr ':' '\n' <"$out/classpath.txt" |
-  grep -E '/org/eclipse/jetty/|/org/ow2/asm/|/jakarta/(servlet|websocket|annotation|transaction)/|/org/slf4j/' |
-  paste -sd: -)"
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
@@ -66,10 +59,9 @@ for s in $SERVERS; do
   port[$s]=$(free_port)
   case $s in
     tailboard)
-      # shellcheck disable=SC2086
-      java -Xmx${BENCH_SERVER_HEAP:-1g} ${BENCH_SERVER_JVM:-} -Dtailboard.dataDir="$data" \
-        -Dtailboard.secret="$secret" ${BENCH_SERVER_OPTS:-} -cp "$jetty_cp" \
-        dev.tailboard.testing.WarServerMain "${port[$s]}" target/tailboard.war \
+      MAVEN_OPTS="-Xmx${BENCH_SERVER_HEAP:-1g} ${BENCH_SERVER_JVM:-}" mvn -q -B jetty:run \
+        -Dspotless.check.skip=true -Djetty.http.port="${port[$s]}" -Djetty.http.host=127.0.0.1 \
+        -Dtailboard.dataDir="$data" -Dtailboard.secret="$secret" ${BENCH_SERVER_OPTS:-} \
         >"$out/server-tailboard.log" 2>&1 &
       ;;
     jetty)
