@@ -80,7 +80,9 @@ public class RoomService {
     session.setMaxTextMessageBufferSize(config.integer(Setting.WS_MAX_MESSAGE_BYTES));
     // A quiet member is kept by our pings (a missing pong closes it 1013); the container's own
     // idle timeout (Jetty: 30 s, as long as the default ping interval) must not close it first.
-    session.setMaxIdleTimeout(3 * pingMillis);
+    // At least a minute, too: a reader that stalls is ours to close, with 1013, not the idle
+    // timeout's (which drops the connection without a close frame).
+    session.setMaxIdleTimeout(Math.max(60_000L, 3 * pingMillis));
     try {
       // each frame goes out as soon as it is sent, never held back for a batch
       session.getAsyncRemote().setBatchingAllowed(false);
