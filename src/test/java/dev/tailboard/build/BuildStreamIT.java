@@ -13,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -23,8 +24,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -394,7 +395,7 @@ class BuildStreamIT {
   void aSubscriberReadingOneKilobyteASecondDoesNotDelayTheOthers() throws Exception {
     long build = api.createBuild();
     String pad = "z".repeat(200);
-    AtomicBoolean reading = new AtomicBoolean(true);
+    ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
     try (Socket slow = new Socket();
         SseStream healthy = SseStream.open(events(build))) {
       slow.setReceiveBufferSize(4096);
@@ -404,25 +405,24 @@ class BuildStreamIT {
           .write(
               ("GET " + events(build) + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\n\r\n")
                   .getBytes(StandardCharsets.US_ASCII));
-      Thread trickle =
-          new Thread(
-              () -> {
-                // the slow client: 1 KB, then a second's pause, as long as the test runs
-                byte[] kb = new byte[1024];
-                try (InputStream in = slow.getInputStream()) {
-                  while (reading.get() && in.read(kb) >= 0) {
-                    Thread.sleep(1000);
-                  }
-                } catch (IOException | InterruptedException e) {
-                  // cut off by the server, or the test ended
-                }
-              },
-              "one-kb-per-second");
-      trickle.start();
+      // the slow client: reads 1 KB once a second, as long as the test runs
+      InputStream in = slow.getInputStream();
+      byte[] kb = new byte[1024];
+      trickle.scheduleAtFixedRate(
+          () -> {
+            try {
+              in.read(kb);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e); // cut off by the server: stop reading
+            }
+          },
+          0,
+          1,
+          TimeUnit.SECONDS);
       await().atMost(WAIT).until(() -> !healthy.of("build").isEmpty());
 
-      // 40 chunks of 50 lines, 100 ms apart: each must reach the healthy subscriber within a
-      // second of its publish, whatever the slow one's queue is doing.
+      // 40 chunks of 50 lines, each published when the last one arrived: each must reach the
+      // healthy subscriber within a second of its publish, whatever the slow one's queue does.
       for (int chunk = 0; chunk < 40; chunk++) {
         List<String> batch = new ArrayList<>();
         for (int i = 1; i <= 50; i++) {
@@ -434,11 +434,10 @@ class BuildStreamIT {
             .atMost(Duration.ofSeconds(1))
             .pollInterval(Duration.ofMillis(5))
             .until(() -> healthy.logLines().size() >= want);
-        Thread.sleep(100); // the publisher's pace
       }
       assertThat(healthy.logLines()).hasSize(2000);
-      reading.set(false);
-      trickle.interrupt();
+    } finally {
+      trickle.shutdownNow();
     }
   }
 

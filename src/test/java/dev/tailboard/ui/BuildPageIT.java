@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.tailboard.testing.Api;
 import dev.tailboard.testing.Chromium;
 import dev.tailboard.testing.ItServer;
+import dev.tailboard.testing.PageWait;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -527,10 +528,6 @@ class BuildPageIT {
   }
 
   private static void awaitTrue(Callable<Boolean> condition) {
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .pollInterval(Duration.ofMillis(50))
-        .ignoreExceptions()
-        .until(condition);
+    PageWait.until(Duration.ofSeconds(10), condition);
   }
 }

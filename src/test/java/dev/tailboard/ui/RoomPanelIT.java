@@ -1,11 +1,11 @@
 package dev.tailboard.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.tailboard.testing.Api;
 import dev.tailboard.testing.Chromium;
 import dev.tailboard.testing.ItServer;
+import dev.tailboard.testing.PageWait;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -222,10 +222,6 @@ class RoomPanelIT {
   }
 
   private static void awaitTrue(Callable<Boolean> condition) {
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .pollInterval(Duration.ofMillis(50))
-        .ignoreExceptions()
-        .until(condition);
+    PageWait.until(Duration.ofSeconds(10), condition);
   }
 }

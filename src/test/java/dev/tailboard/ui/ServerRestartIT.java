@@ -1,11 +1,11 @@
 package dev.tailboard.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.tailboard.testing.Api;
 import dev.tailboard.testing.Chromium;
 import dev.tailboard.testing.ItServer;
+import dev.tailboard.testing.PageWait;
 import dev.tailboard.testing.WarServer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -122,10 +122,6 @@ class ServerRestartIT {
   }
 
   private static void awaitTrue(java.util.concurrent.Callable<Boolean> condition) {
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .pollInterval(Duration.ofMillis(50))
-        .ignoreExceptions()
-        .until(condition);
+    PageWait.until(Duration.ofSeconds(20), condition);
   }
 }
