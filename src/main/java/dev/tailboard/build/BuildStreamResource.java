@@ -4,10 +4,12 @@ import dev.tailboard.auth.Access;
 import dev.tailboard.config.Config;
 import dev.tailboard.config.Setting;
 import dev.tailboard.hub.EventHub;
+import dev.tailboard.net.ClientOutputs;
 import dev.tailboard.web.Json;
 import dev.tailboard.web.ProblemException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -26,7 +28,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A build's live event stream, {@code /api/builds/{id}/events}. The request thread only opens the
- * stream and subscribes; the hub's writer threads do all further writing.
+ * stream and subscribes; the hub hands every further event to the stream's non-blocking output.
  */
 @Path("/builds/{id}/events")
 @RequestScoped
@@ -38,7 +40,9 @@ public class BuildStreamResource {
   @Inject Config config;
   @Inject SseEncoder encoder;
   @Inject Json json;
+  @Inject ClientOutputs outputs;
   @Context SecurityContext security;
+  @Context HttpServletRequest request;
 
   @GET
   @Produces(MediaType.SERVER_SENT_EVENTS)
@@ -51,6 +55,7 @@ public class BuildStreamResource {
       @Context Sse sse) {
     Build build = builds.find(id);
     access.requireRead(security, build.project());
+    StreamGate.admit(outputs, request);
     if (tail != null && tail < 1) {
       throw ProblemException.badRequest("tail must be ≥ 1 (lines)");
     }
@@ -88,7 +93,8 @@ public class BuildStreamResource {
 
   private void subscribe(long id, long afterId, SseEventSink sink, Sse sse) {
     try {
-      hub.subscribe(id, afterId, new SseDelivery(sink, sse, encoder));
+      hub.subscribe(
+          id, afterId, new SseDelivery(sink, sse, encoder, ClientOutputs.output(request)));
     } catch (NoSuchElementException e) {
       sink.close(); // deleted meanwhile
     }

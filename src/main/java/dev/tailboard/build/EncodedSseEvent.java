@@ -17,12 +17,16 @@ import java.nio.charset.StandardCharsets;
 public final class EncodedSseEvent implements OutboundSseEvent {
 
   private final StoredEvent source;
-  private final byte[] bytes;
+  private final byte[] frame;
+  private final byte[] data;
 
   /** {@code event} encoded; {@link SseEncoder} shares it among a build's subscribers. */
   EncodedSseEvent(StoredEvent event) {
     this.source = event;
-    this.bytes = encode(event);
+    this.frame = encode(event);
+    String d = event.data();
+    this.data =
+        d.indexOf('\n') < 0 && d.indexOf('\r') < 0 ? d.getBytes(StandardCharsets.UTF_8) : null;
   }
 
   /** The event it was encoded from (the encoder's cache matches by identity). */
@@ -39,15 +43,26 @@ public final class EncodedSseEvent implements OutboundSseEvent {
     for (String line : event.data().split("\r\n|\r|\n", -1)) {
       b.append("data: ").append(line).append('\n');
     }
-    return b.toString().getBytes(StandardCharsets.UTF_8);
+    return b.append('\n').toString().getBytes(StandardCharsets.UTF_8);
   }
 
   private static String field(String value) {
     return value.replace("\r", "").replace("\n", "");
   }
 
-  byte[] bytes() {
-    return bytes;
+  /** The whole event, with the blank line that ends it: what goes to a client's output. */
+  byte[] frame() {
+    return frame;
+  }
+
+  /** Its bytes as a JAX-RS sink takes them: without the blank line, which the sink adds. */
+  int sinkLength() {
+    return frame.length - 1;
+  }
+
+  /** The data as UTF-8 when it is one line (JSON always is), for wrapping it; else null. */
+  byte[] dataLine() {
+    return data;
   }
 
   @Override

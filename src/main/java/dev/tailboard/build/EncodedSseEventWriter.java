@@ -34,6 +34,6 @@ public class EncodedSseEventWriter implements MessageBodyWriter<EncodedSseEvent>
       MultivaluedMap<String, Object> httpHeaders,
       OutputStream entityStream)
       throws IOException {
-    entityStream.write(event.bytes());
+    entityStream.write(event.frame(), 0, event.sinkLength());
   }
 }

@@ -6,11 +6,13 @@ import dev.tailboard.auth.Access;
 import dev.tailboard.config.Config;
 import dev.tailboard.config.Setting;
 import dev.tailboard.hub.EventHub;
+import dev.tailboard.net.ClientOutputs;
 import dev.tailboard.store.EventStore;
 import dev.tailboard.store.StoredEvent;
 import dev.tailboard.web.ProblemException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -45,7 +47,9 @@ public class LongPollResource {
   @Inject BuildService builds;
   @Inject Access access;
   @Inject Config config;
+  @Inject ClientOutputs outputs;
   @Context SecurityContext security;
+  @Context HttpServletRequest request;
 
   @GET
   @Produces(MediaType.APPLICATION_JSON)
@@ -56,6 +60,7 @@ public class LongPollResource {
       @Suspended AsyncResponse response) {
     Build build = builds.find(id);
     access.requireRead(security, build.project());
+    StreamGate.admit(outputs, request);
     int wait = waitParam == null ? 25 : waitParam;
     if (wait < 0 || wait > 30) {
       throw ProblemException.badRequest("wait must be between 0 and 30 seconds");
@@ -94,7 +99,9 @@ public class LongPollResource {
   private PollAnswer answer(long id, LastEventId from) {
     Build build = builds.find(id);
     int max = config.integer(Setting.POLL_MAX_EVENTS);
-    List<StoredEvent> events = store.readEvents(id, from.afterId(), build.lastEventId(), max);
+    long maxBytes = config.integer(Setting.POLL_MAX_BYTES);
+    List<StoredEvent> events =
+        store.readEvents(id, from.afterId(), build.lastEventId(), max, maxBytes);
     long last = events.isEmpty() ? from.afterId() : events.get(events.size() - 1).id();
     boolean done = build.finished() && last >= build.lastEventId();
     return new PollAnswer(

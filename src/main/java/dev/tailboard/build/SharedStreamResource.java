@@ -5,10 +5,12 @@ import dev.tailboard.auth.Caller;
 import dev.tailboard.config.Config;
 import dev.tailboard.config.Setting;
 import dev.tailboard.hub.EventHub;
+import dev.tailboard.net.ClientOutputs;
 import dev.tailboard.web.Json;
 import dev.tailboard.web.ProblemException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -43,7 +45,10 @@ public class SharedStreamResource {
   @Inject Access access;
   @Inject Config config;
   @Inject Json json;
+  @Inject SseEncoder encoder;
+  @Inject ClientOutputs outputs;
   @Context SecurityContext security;
+  @Context HttpServletRequest request;
 
   @GET
   @Produces(MediaType.SERVER_SENT_EVENTS)
@@ -63,6 +68,7 @@ public class SharedStreamResource {
     if (feed != null && (!feed.matches("[a-z0-9]{1,8}") || requests.containsKey(feed))) {
       throw ProblemException.badRequest("feed=KEY: a key [a-z0-9]{1,8} no stream uses");
     }
+    StreamGate.admit(outputs, request);
     Caller caller = access.caller(security);
     if (feed != null && !caller.authenticated() && !access.mayRead(caller, "*")) {
       throw ProblemException.unauthorized("A token is required to follow builds");
@@ -80,14 +86,19 @@ public class SharedStreamResource {
     BuildStreamResource.open(sink, sse, config);
     SharedConnection connection =
         new SharedConnection(
-            sink, sse, json, config.integer(Setting.SSE_HEARTBEAT_SECONDS) * 1000L);
+            sink,
+            sse,
+            json,
+            encoder,
+            ClientOutputs.output(request),
+            config.integer(Setting.SSE_HEARTBEAT_SECONDS) * 1000L);
     for (Start s : starts) {
       if (!s.over()) {
         subscribe(connection, s);
       }
     }
     if (feed != null) {
-      hub.subscribeAll(new BuildFeedResource.Readable(connection.feed(feed), caller, access, json));
+      hub.subscribeAll(new VisibleBuilds(connection.feed(feed), caller, access, json));
     }
   }
 

@@ -1,48 +1,100 @@
 package dev.tailboard.build;
 
 import dev.tailboard.hub.Delivery;
+import dev.tailboard.net.ClientOutput;
 import dev.tailboard.store.StoredEvent;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletionException;
 
-/** Delivers hub events to one JAX-RS SSE sink. */
+/**
+ * Delivers hub events to one SSE stream: the event's bytes, encoded once for all the build's
+ * subscribers, go straight to the stream's non-blocking {@link ClientOutput}. The JAX-RS sink
+ * opened the stream and closes it. Without an output (a container where the streaming filter did
+ * not run) it writes through the sink, which blocks this thread until the client takes the bytes.
+ */
 final class SseDelivery implements Delivery {
+
+  static final byte[] PING = ": ping\n\n".getBytes(StandardCharsets.US_ASCII);
 
   private final SseEventSink sink;
   private final Sse sse;
   private final SseEncoder encoder;
+  private final ClientOutput output;
+  private volatile long writingSince;
 
-  SseDelivery(SseEventSink sink, Sse sse, SseEncoder encoder) {
+  SseDelivery(SseEventSink sink, Sse sse, SseEncoder encoder, ClientOutput output) {
     this.sink = sink;
     this.sse = sse;
     this.encoder = encoder;
+    this.output = output;
   }
 
   @Override
   public void send(StoredEvent event) throws IOException {
-    // encoded once for all the build's subscribers, written in one piece
-    write(encoder.encode(event));
+    EncodedSseEvent encoded = encoder.encode(event);
+    if (output != null) {
+      output.send(encoded.frame());
+    } else {
+      write(encoded);
+    }
   }
 
   @Override
   public void heartbeat() throws IOException {
-    write(sse.newEventBuilder().comment("ping").build());
+    if (output != null) {
+      output.send(PING);
+    } else {
+      write(sse.newEventBuilder().comment("ping").build());
+    }
+  }
+
+  @Override
+  public boolean ready() {
+    return output == null || output.hasRoom();
+  }
+
+  @Override
+  public boolean whenReady(Runnable resume) {
+    return output != null && output.whenRoom(resume);
+  }
+
+  @Override
+  public long blockedSince() {
+    return output != null ? output.blockedSince() : writingSince;
   }
 
   @Override
   public void close() {
+    closeSink(sink);
+  }
+
+  @Override
+  public void abort() {
+    if (output != null) {
+      output.abort();
+    }
+    closeSink(sink);
+  }
+
+  private void write(OutboundSseEvent event) throws IOException {
+    writingSince = System.currentTimeMillis();
+    try {
+      write(sink, event);
+    } finally {
+      writingSince = 0;
+    }
+  }
+
+  static void closeSink(SseEventSink sink) {
     try {
       sink.close();
     } catch (RuntimeException e) {
       // the client is gone already; nothing to tell it
     }
-  }
-
-  private void write(OutboundSseEvent event) throws IOException {
-    write(sink, event);
   }
 
   /** Writes one event to {@code sink} on this thread; a closed or failed sink is an IOException. */
@@ -51,7 +103,8 @@ final class SseDelivery implements Delivery {
       throw new IOException("SSE sink closed");
     }
     try {
-      // Jersey writes synchronously on this thread; the stage is already complete.
+      // Jersey writes on this thread (into the ClientOutput where there is one); the stage is
+      // already complete.
       sink.send(event).toCompletableFuture().join();
     } catch (CompletionException e) {
       throw new IOException("SSE write failed", e.getCause());

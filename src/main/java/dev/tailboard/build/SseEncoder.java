@@ -26,7 +26,7 @@ public class SseEncoder {
       return last;
     }
     EncodedSseEvent encoded = new EncodedSseEvent(event);
-    if (encoded.bytes().length <= MAX_CACHED_BYTES) {
+    if (encoded.frame().length <= MAX_CACHED_BYTES) {
       recent.set(slot, encoded);
     }
     return encoded;

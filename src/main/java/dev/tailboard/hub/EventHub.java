@@ -19,12 +19,16 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The one event hub every publish goes through: first into the {@link EventStore}, then out to the
@@ -43,6 +47,7 @@ public class EventHub {
   /** The topic of the global build feed ({@code /api/events}). */
   public static final long ALL_BUILDS = 0;
 
+  private static final Logger LOG = Logger.getLogger(EventHub.class.getName());
   private static final int STRIPES = 256;
 
   @Inject EventStore store;
@@ -55,9 +60,38 @@ public class EventHub {
   private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
   private final ConcurrentHashMap<Long, Set<Subscription>> topics = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Long, Set<Runnable>> waiters = new ConcurrentHashMap<>();
-  private ThreadPoolExecutor writers;
+
+  /** Every subscription until it ends, replays of finished builds included: the ticker's list. */
+  private final Set<Subscription> all = ConcurrentHashMap.newKeySet();
+
+  private Executor writers;
   private ScheduledExecutorService ticker;
   private HubLimits limits;
+
+  /** For CDI. */
+  public EventHub() {}
+
+  /**
+   * A hub over {@code store} whose subscriptions drain on {@code writers}, without a ticker (tests
+   * call {@link #tick(long)}): for tests that force interleavings with a manual executor.
+   */
+  EventHub(
+      EventStore store,
+      Json json,
+      LogMerger merger,
+      HubMetrics metrics,
+      HubLimits limits,
+      Executor writers) {
+    this.store = store;
+    this.json = json;
+    this.merger = merger;
+    this.metrics = metrics;
+    this.limits = limits;
+    this.writers = writers;
+    for (int i = 0; i < STRIPES; i++) {
+      stripes[i] = new ReentrantLock();
+    }
+  }
 
   @PostConstruct
   void start() {
@@ -79,7 +113,8 @@ public class EventHub {
             config.integer(Setting.SSE_QUEUE_BYTES),
             config.integer(Setting.SSE_WRITE_TIMEOUT_SECONDS) * 1000L,
             config.integer(Setting.SSE_HEARTBEAT_SECONDS) * 1000L,
-            config.integer(Setting.SSE_REPLAY_PAGE));
+            config.integer(Setting.SSE_REPLAY_PAGE),
+            config.integer(Setting.SSE_REPLAY_PAGE_BYTES));
     registry.gauge(
         "tailboard.connections", "Open connections", this::subscriberCount, "transport", "sse");
     registry.gauge(
@@ -94,14 +129,15 @@ public class EventHub {
   @PreDestroy
   void stop() {
     ticker.shutdownNow();
-    topics.values().forEach(subs -> subs.forEach(Subscription::close));
-    writers.shutdown();
+    all.forEach(Subscription::cancel);
+    ThreadPoolExecutor pool = (ThreadPoolExecutor) writers;
+    pool.shutdown();
     try {
-      writers.awaitTermination(5, TimeUnit.SECONDS);
+      pool.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    writers.shutdownNow();
+    pool.shutdownNow();
   }
 
   /** Creates a build (event 1) and announces it on the global feed. */
@@ -150,77 +186,82 @@ public class EventHub {
   }
 
   /**
-   * Subscribes to a build's events after {@code afterId}: the stored ones first, then live ones. If
-   * the build is finished, the subscription ends after its last event.
+   * Subscribes to a build's events after {@code afterId}: the stored ones first, then live ones,
+   * with no gap and no duplicate at the seam. If the build is finished, the subscription ends after
+   * its last event. Takes no lock that publishers or other subscribers need.
    *
    * @throws NoSuchElementException if the build does not exist
    */
   public Subscription subscribe(long buildId, long afterId, Delivery delivery) {
-    return subscribe(buildId, build -> afterId, delivery);
+    return subscribe(buildId, build -> afterId, true, delivery);
   }
 
   /** Subscribes to a build's events from now on: nothing stored is replayed. */
   public Subscription subscribeLive(long buildId, Delivery delivery) {
-    return subscribe(buildId, Build::lastEventId, delivery);
+    return subscribe(buildId, Build::lastEventId, false, delivery);
   }
 
   private Subscription subscribe(
-      long buildId, java.util.function.ToLongFunction<Build> after, Delivery delivery) {
-    ReentrantLock lock = stripe(buildId);
-    lock.lock();
+      long buildId, ToLongFunction<Build> after, boolean replay, Delivery delivery) {
+    Subscription s = newSubscription(buildId, delivery);
+    // live first: every event fanned out from now on is queued, everything before is stored
+    join(buildId, s);
+    Build build;
     try {
-      Build build = store.findBuild(buildId).orElseThrow(NoSuchElementException::new);
-      Subscription s = newSubscription(buildId, delivery);
-      if (!build.finished()) {
-        topics.computeIfAbsent(buildId, id -> ConcurrentHashMap.newKeySet()).add(s);
-      }
-      s.start(after.applyAsLong(build), build.lastEventId(), build.finished());
-      return s;
-    } finally {
-      lock.unlock();
+      build = store.findBuild(buildId).orElseThrow(NoSuchElementException::new);
+    } catch (RuntimeException e) {
+      leave(s);
+      throw e;
     }
+    if (build.finished()) {
+      leave(s); // nothing live will come: it ends after the last stored event
+      s.endAt(build.lastEventId());
+    }
+    all.add(s);
+    s.start(after.applyAsLong(build), replay);
+    return s;
   }
 
   /** Subscribes to the global feed of build summaries; live only, nothing is replayed. */
   public Subscription subscribeAll(Delivery delivery) {
     Subscription s = newSubscription(ALL_BUILDS, delivery);
-    topics.computeIfAbsent(ALL_BUILDS, id -> ConcurrentHashMap.newKeySet()).add(s);
-    s.start(0, 0, false);
+    join(ALL_BUILDS, s);
+    all.add(s);
+    s.start(0, false);
     return s;
   }
 
   /**
    * Calls {@code wake} once, on a hub thread, when the build has an event after {@code afterId};
-   * returns false at once (without calling it) if it already has. For long-polling.
+   * returns false at once (without calling it) if it already has. For long-polling. May, rarely,
+   * call {@code wake} even after returning false; callers answer once.
    */
   public boolean awaitEvents(long buildId, long afterId, Runnable wake) {
-    ReentrantLock lock = stripe(buildId);
-    lock.lock();
-    try {
-      Build build = store.findBuild(buildId).orElseThrow(NoSuchElementException::new);
-      if (build.lastEventId() > afterId || build.finished()) {
-        return false;
+    waiters.compute(buildId, (id, set) -> with(set, wake));
+    Build build = store.findBuild(buildId).orElse(null);
+    if (build == null || build.lastEventId() > afterId || build.finished()) {
+      cancelAwait(buildId, wake);
+      if (build == null) {
+        throw new NoSuchElementException();
       }
-      waiters.computeIfAbsent(buildId, id -> ConcurrentHashMap.newKeySet()).add(wake);
-      return true;
-    } finally {
-      lock.unlock();
+      return false;
     }
+    return true;
   }
 
   /** Forgets a waiter registered by {@link #awaitEvents} (its wait timed out). */
   public void cancelAwait(long buildId, Runnable wake) {
-    waiters.computeIfPresent(buildId, (id, set) -> set.remove(wake) && set.isEmpty() ? null : set);
+    waiters.computeIfPresent(buildId, (id, set) -> without(set, wake));
   }
 
   /** Live subscribers across all topics, for metrics. */
   public int subscriberCount() {
-    return topics.values().stream().mapToInt(Set::size).sum();
+    return all.size();
   }
 
   /** The writer pool's backlog of subscriptions waiting for a thread, for metrics. */
   public int writerBacklog() {
-    return writers.getQueue().size();
+    return writers instanceof ThreadPoolExecutor pool ? pool.getQueue().size() : 0;
   }
 
   private void fanOut(long buildId, List<StoredEvent> events, Build after) {
@@ -237,6 +278,8 @@ public class EventHub {
       }
     }
     Set<Runnable> woken = waiters.remove(buildId);
+    // a wake answers a long-poll (a store read); it runs on the writers, which never wait on a
+    // client
     if (woken != null) {
       woken.forEach(writers::execute);
     }
@@ -255,17 +298,47 @@ public class EventHub {
     return new Subscription(topic, delivery, limits, writers, merger, metrics, store, this::ended);
   }
 
+  /*
+   * A topic's set is changed only inside compute on its key, so a subscriber joining while the
+   * last one leaves cannot be added to a set that is being dropped from the map.
+   */
+  private void join(long topic, Subscription s) {
+    topics.compute(topic, (id, set) -> with(set, s));
+  }
+
+  private void leave(Subscription s) {
+    topics.computeIfPresent(s.topic(), (id, set) -> without(set, s));
+  }
+
+  private static <T> Set<T> with(Set<T> set, T member) {
+    Set<T> result = set == null ? ConcurrentHashMap.newKeySet() : set;
+    result.add(member);
+    return result;
+  }
+
+  private static <T> Set<T> without(Set<T> set, T member) {
+    set.remove(member);
+    return set.isEmpty() ? null : set;
+  }
+
   private void ended(Subscription s) {
-    topics.computeIfPresent(s.topic(), (id, set) -> set.remove(s) && set.isEmpty() ? null : set);
+    leave(s);
+    all.remove(s);
   }
 
   private void tick() {
-    long now = System.currentTimeMillis();
-    try {
-      topics.values().forEach(subs -> subs.forEach(s -> s.tick(now)));
-    } catch (RuntimeException e) {
-      // keep ticking: one bad subscriber must not stop heartbeats for everyone
-      java.util.logging.Logger.getLogger(EventHub.class.getName()).warning(e.toString());
+    tick(System.currentTimeMillis());
+  }
+
+  /** Beats idle subscriptions and aborts the ones whose client stalled past the deadline. */
+  void tick(long now) {
+    for (Subscription s : all) {
+      try {
+        s.tick(now);
+      } catch (RuntimeException e) {
+        // keep ticking: one bad subscriber must not stop heartbeats for everyone
+        LOG.log(Level.WARNING, "tick failed", e);
+      }
     }
   }
 

@@ -2,6 +2,7 @@ package dev.tailboard.hub;
 
 import dev.tailboard.store.EventStore;
 import dev.tailboard.store.StoredEvent;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -11,20 +12,28 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One subscriber of a topic: a bounded queue filled by publishers without blocking, drained by the
- * hub's writer threads into a {@link Delivery}. It first replays the stored events it missed (after
- * {@code afterId}, up to the id current when it joined), then what was queued since, so the two
- * meet with no gap and no duplicate.
+ * One subscriber of a topic: a queue bounded in bytes, filled by publishers without blocking, and
+ * one drain at a time on the hub's writer threads that hands events to a {@link Delivery} while it
+ * has room and parks (holding no thread) while it has none.
  *
- * <p>Graded handling of a slow subscriber: when its queue holds {@code queueEvents} events, runs of
- * queued log events are merged; if it is still full, or holds more than {@code queueBytes}, the
- * queue is dropped and the connection closed, and the client resumes from the store with {@code
- * Last-Event-ID}.
+ * <p>Joining: the subscription is registered for live events first, then replays the store from
+ * where the client stands until a page comes back empty, then delivers what was queued, skipping
+ * every id it has sent already. So the seam has no gap and no duplicate without any lock shared
+ * with publishers or other subscribers, and it works the same when live events come from another
+ * node. While it replays, live events are only a convenience: if they overflow the queue they are
+ * dropped and the replay reads on, since the store has them.
+ *
+ * <p>Graded handling of a slow subscriber once live: when its queue is full, runs of queued log
+ * events are merged; if it is still full, or over {@code queueBytes}, the connection is aborted and
+ * the client resumes from the store with {@code Last-Event-ID}. A client that takes nothing for the
+ * write deadline is aborted too.
  */
 public final class Subscription {
 
   private static final Logger LOG = Logger.getLogger(Subscription.class.getName());
-  private static final StoredEvent HEARTBEAT = new StoredEvent(0, 0, "heartbeat", "", 0, 0);
+
+  /** Events handed over in one run of the drain before it yields its thread to others. */
+  private static final int BATCH = 256;
 
   private final long topic;
   private final Delivery delivery;
@@ -35,19 +44,28 @@ public final class Subscription {
   private final EventStore store;
   private final Consumer<Subscription> onEnd;
 
+  // guarded by this
   private final ArrayDeque<StoredEvent> queue = new ArrayDeque<>();
 
   /** When each queued event was offered (System.nanoTime), for the delivery-lag timer. */
   private final ArrayDeque<Long> offeredAt = new ArrayDeque<>();
 
   private int queuedBytes;
+  private boolean started;
   private boolean scheduled;
   private boolean closing;
+  private boolean aborting;
   private boolean ended;
-  private long replayAfter;
-  private long replayUpTo;
+  private boolean replaying;
+  private boolean heartbeatDue;
+  private int drops;
   private long endAtId = Long.MAX_VALUE;
-  private volatile long writingSince;
+  private long lastSent;
+
+  // touched by the drain only (one at a time)
+  private List<StoredEvent> page = List.of();
+  private int pageIndex;
+  private long lastOfferedAt;
   private volatile long lastWrite = System.currentTimeMillis();
 
   Subscription(
@@ -73,86 +91,115 @@ public final class Subscription {
     return topic;
   }
 
-  /** Called once, under the topic's lock, before any event is offered. */
-  synchronized void start(long afterId, long upToId, boolean finished) {
-    replayAfter = afterId;
-    replayUpTo = upToId;
-    if (finished) {
-      endAtId = upToId;
-    }
-    if (upToId > afterId) {
+  /**
+   * Starts delivery after {@code afterId}: with {@code replay}, the stored events first. Live
+   * events may have been offered before; those at or below what was sent are skipped.
+   */
+  synchronized void start(long afterId, boolean replay) {
+    lastSent = afterId;
+    replaying = replay || drops > 0;
+    started = true;
+    if (replaying) {
       metrics.onReplay();
+    }
+    if (lastSent >= endAtId) {
+      closing = true;
     }
     schedule();
   }
 
-  /** The stream ends once the event with this id has been written (a terminal status). */
+  /** The stream ends once the event with this id has been handed over (a terminal status). */
   synchronized void endAt(long id) {
-    endAtId = id;
+    endAtId = Math.min(endAtId, id);
+    if (started && lastSent >= endAtId) {
+      closing = true;
+      schedule();
+    }
   }
 
-  /** Offers a live event; never blocks. */
+  /** Offers a live event; never blocks: the lock guards only memory. */
   synchronized void offer(StoredEvent event) {
     if (closing) {
       return;
     }
-    if (queue.size() >= limits.queueEvents()) {
-      int merged = merger.merge(queue);
-      metrics.onMerged(merged);
+    if (!started || replaying) {
+      if (full(event)) {
+        // the replay reads on until it meets the store's end: nothing is lost
+        queue.clear();
+        offeredAt.clear();
+        queuedBytes = 0;
+        drops++;
+      }
+      add(event);
+      return;
+    }
+    if (full(event)) {
+      metrics.onMerged(merger.merge(queue));
       // merged events lose their own offer times: count their lag from now
       offeredAt.clear();
       long now = System.nanoTime();
       queue.forEach(e -> offeredAt.add(now));
       queuedBytes = queue.stream().mapToInt(StoredEvent::weight).sum();
     }
-    if (queue.size() >= limits.queueEvents()
-        || queuedBytes + event.weight() > limits.queueBytes()) {
+    if (full(event)) {
       metrics.onSlowDisconnect();
-      abandon();
+      abandon(true);
       return;
     }
+    add(event);
+  }
+
+  private boolean full(StoredEvent event) {
+    return queue.size() >= limits.queueEvents()
+        || queuedBytes + event.weight() > limits.queueBytes();
+  }
+
+  private void add(StoredEvent event) {
     queue.add(event);
     offeredAt.add(System.nanoTime());
     queuedBytes += event.weight();
-    schedule();
+    if (started) {
+      schedule();
+    }
   }
 
-  /** Sends a heartbeat if nothing was written for a while; cuts a write that hangs. */
+  /** Aborts a connection whose client took nothing for the write deadline; beats when idle. */
   void tick(long now) {
-    long since = writingSince;
-    if (since != 0 && now - since > limits.writeTimeoutMillis()) {
+    long blocked = delivery.blockedSince();
+    if (blocked != 0 && now - blocked > limits.writeTimeoutMillis()) {
       metrics.onStalledWrite();
       synchronized (this) {
-        abandon();
+        abandon(true);
       }
       return;
     }
     if (now - lastWrite >= limits.heartbeatMillis()) {
       synchronized (this) {
-        if (!closing && queue.isEmpty() && !scheduled) {
-          queue.add(HEARTBEAT);
-          offeredAt.add(0L);
+        if (started && !closing && !scheduled) {
+          heartbeatDue = true;
           schedule();
         }
       }
     }
   }
 
-  /** Ends the subscription from outside (undeploy, client gone). */
-  synchronized void close() {
-    abandon();
-  }
-
-  /** Ends the subscription: its delivery is closed on a writer thread and it is forgotten. */
+  /** Ends the subscription from outside (undeploy, client gone): the connection is aborted. */
   public void cancel() {
-    close();
+    synchronized (this) {
+      abandon(true);
+    }
   }
 
-  private void abandon() {
+  private void abandon(boolean abort) {
     closing = true;
+    aborting |= abort;
     queue.clear();
     offeredAt.clear();
     queuedBytes = 0;
+    if (scheduled && abort) {
+      // the drain may be parked on a full connection: aborting it wakes the drain
+      execute(delivery::abort);
+    }
     schedule();
   }
 
@@ -161,105 +208,155 @@ public final class Subscription {
       return;
     }
     scheduled = true;
+    execute(this::drain);
+  }
+
+  private void execute(Runnable task) {
     try {
-      writers.execute(this::drain);
+      writers.execute(task);
     } catch (RejectedExecutionException e) {
-      scheduled = false;
+      // the hub is shutting down: nothing will deliver, so end now
       closing = true;
-      finish();
+      aborting = true;
+      delivery.abort();
     }
   }
 
   private void drain() {
     try {
-      replay();
-      while (true) {
-        StoredEvent next;
-        long offered;
-        synchronized (this) {
-          next = closing ? null : queue.poll();
-          Long at = offeredAt.poll();
-          offered = at == null ? 0 : at;
-          if (next == null) {
-            scheduled = false;
-            if (closing) {
-              finish();
-            }
-            return;
-          }
-          queuedBytes -= next.weight();
+      for (int handed = 0; handed < BATCH; handed++) {
+        if (!delivery.ready() && delivery.whenReady(this::wake)) {
+          return; // parked: wake() runs the drain again
         }
-        write(next, offered);
+        StoredEvent next = next();
+        if (next == null) {
+          return;
+        }
+        write(next);
       }
-    } catch (Exception e) {
+      writers.execute(this::drain); // yield to the others, keep the turn
+    } catch (IOException | RuntimeException e) {
       LOG.log(Level.FINE, "Subscriber gone", e);
       synchronized (this) {
-        scheduled = false;
         closing = true;
-        queue.clear();
-        offeredAt.clear();
-        finish();
+        aborting = true;
       }
+      finish();
     }
   }
 
-  private void replay() throws java.io.IOException {
+  private void wake() {
+    execute(this::drain);
+  }
+
+  /** The next event to hand over, or null when there is none (the drain then ends). */
+  private StoredEvent next() {
     while (true) {
+      int dropsBefore;
       long after;
       long upTo;
       synchronized (this) {
-        if (closing || replayAfter >= replayUpTo) {
-          return;
+        if (closing) {
+          scheduled = false;
+          break;
         }
-        after = replayAfter;
-        upTo = replayUpTo;
+        if (!replaying) {
+          StoredEvent live = pollLive();
+          if (live != null) {
+            return live;
+          }
+          if (heartbeatDue) {
+            heartbeatDue = false;
+            return Heartbeat.EVENT;
+          }
+          scheduled = false;
+          return null;
+        }
+        if (pageIndex < page.size()) {
+          metrics.onReplayed();
+          return page.get(pageIndex++);
+        }
+        dropsBefore = drops;
+        after = lastSent;
+        upTo = endAtId;
       }
-      List<StoredEvent> page = store.readEvents(topic, after, upTo, limits.replayPage());
+      page = store.readEvents(topic, after, upTo, limits.replayPage(), limits.replayPageBytes());
+      pageIndex = 0;
       if (page.isEmpty()) {
         synchronized (this) {
-          replayAfter = replayUpTo;
+          // live events dropped while this page was read were stored before it: read again
+          replaying = drops != dropsBefore;
         }
-        return;
       }
-      for (StoredEvent e : page) {
-        write(e, 0);
-        metrics.onReplayed();
+    }
+    finish();
+    return null;
+  }
+
+  /** The next queued live event the client has not had yet (replay may have sent it). */
+  private StoredEvent pollLive() {
+    while (true) {
+      StoredEvent e = queue.poll();
+      Long at = offeredAt.poll();
+      if (e == null) {
+        return null;
       }
-      synchronized (this) {
-        replayAfter = page.get(page.size() - 1).id();
+      queuedBytes -= e.weight();
+      if (e.id() == 0 || e.id() > lastSent) {
+        lastOfferedAt = at == null ? 0 : at;
+        return e;
       }
     }
   }
 
-  private void write(StoredEvent event, long offeredAtNanos) throws java.io.IOException {
-    writingSince = System.currentTimeMillis();
-    try {
-      if (event == HEARTBEAT) {
-        delivery.heartbeat();
-      } else {
-        delivery.send(event);
-        metrics.onDelivered(offeredAtNanos);
-      }
-    } finally {
-      writingSince = 0;
-      lastWrite = System.currentTimeMillis();
+  private void write(StoredEvent event) throws IOException {
+    if (event == Heartbeat.EVENT) {
+      delivery.heartbeat();
+    } else {
+      delivery.send(event);
+      metrics.onDelivered(replayingNow() ? 0 : lastOfferedAt);
     }
+    lastWrite = System.currentTimeMillis();
     synchronized (this) {
-      if (event.id() >= endAtId) {
+      if (event.id() > lastSent) {
+        lastSent = event.id();
+      }
+      if (lastSent >= endAtId) {
         closing = true;
         queue.clear();
         offeredAt.clear();
+        queuedBytes = 0;
       }
     }
   }
 
-  /** Runs once, on the thread that last wrote, so the delivery is never used concurrently. */
+  private synchronized boolean replayingNow() {
+    return replaying;
+  }
+
+  /**
+   * Runs once, on the drain, outside the lock: closing the delivery may call into the container.
+   */
   private void finish() {
-    if (ended) {
-      return;
+    boolean abort;
+    synchronized (this) {
+      if (ended) {
+        return;
+      }
+      ended = true;
+      scheduled = false;
+      abort = aborting;
     }
-    ended = true;
-    delivery.close();
+    if (abort) {
+      delivery.abort();
+    } else {
+      delivery.close();
+    }
     onEnd.accept(this);
+  }
+
+  /** The keep-alive marker; never stored or sent as an event. */
+  private static final class Heartbeat {
+    static final StoredEvent EVENT = new StoredEvent(0, 0, "heartbeat", "", 0, 0);
   }
 }

@@ -38,8 +38,14 @@ public interface EventStore {
    */
   Outcome mutate(long buildId, Long seq, Function<Build, Mutation> change);
 
-  /** Events with {@code afterId < id <= upToId}, in id order, at most {@code limit}. */
-  List<StoredEvent> readEvents(long buildId, long afterId, long upToId, int limit);
+  /**
+   * Events with {@code afterId < id <= upToId}, in id order, at most {@code limit} of them and
+   * stopping after the one that reaches {@code maxBytes} (by {@link StoredEvent#weight}), so a page
+   * is bounded in bytes too yet never empty while events remain. Only committed events are seen: an
+   * event is readable before it is fanned out, which is what lets subscribers join live first and
+   * replay after.
+   */
+  List<StoredEvent> readEvents(long buildId, long afterId, long upToId, int limit, long maxBytes);
 
   /**
    * Log events that hold any line in {@code [fromLine, toLine]}, in line order, at most {@code

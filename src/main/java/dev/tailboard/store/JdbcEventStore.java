@@ -163,14 +163,21 @@ public class JdbcEventStore implements EventStore {
   }
 
   @Override
-  public List<StoredEvent> readEvents(long buildId, long afterId, long upToId, int limit) {
+  public List<StoredEvent> readEvents(
+      long buildId, long afterId, long upToId, int limit, long maxBytes) {
     return queryEvents(
-        "build_id = ? AND id > ? AND id <= ? ORDER BY id LIMIT ?", buildId, afterId, upToId, limit);
+        maxBytes,
+        "build_id = ? AND id > ? AND id <= ? ORDER BY id LIMIT ?",
+        buildId,
+        afterId,
+        upToId,
+        limit);
   }
 
   @Override
   public List<StoredEvent> readLogEvents(long buildId, long fromLine, long toLine, int limit) {
     return queryEvents(
+        Long.MAX_VALUE,
         "build_id = ? AND last_line >= ? AND first_line <= ? AND first_line > 0"
             + " ORDER BY last_line LIMIT ?",
         buildId,
@@ -179,7 +186,8 @@ public class JdbcEventStore implements EventStore {
         limit);
   }
 
-  private List<StoredEvent> queryEvents(String where, Object... args) {
+  /** Stops after the row that takes the page past {@code maxBytes}; at least one row. */
+  private List<StoredEvent> queryEvents(long maxBytes, String where, Object... args) {
     return jdbc.inTransaction(
         c -> {
           try (PreparedStatement q =
@@ -187,17 +195,22 @@ public class JdbcEventStore implements EventStore {
                   "SELECT build_id, id, type, data, first_line, last_line FROM events WHERE "
                       + where)) {
             Jdbc.bind(q, args);
+            // rows come as they are read, so the byte bound holds for the rows not read too
+            q.setFetchSize(64);
             List<StoredEvent> events = new ArrayList<>();
+            long bytes = 0;
             try (ResultSet rs = q.executeQuery()) {
-              while (rs.next()) {
-                events.add(
+              while (bytes < maxBytes && rs.next()) {
+                StoredEvent e =
                     new StoredEvent(
                         rs.getLong(1),
                         rs.getLong(2),
                         rs.getString(3),
                         rs.getString(4),
                         rs.getLong(5),
-                        rs.getLong(6)));
+                        rs.getLong(6));
+                events.add(e);
+                bytes += e.weight();
               }
             }
             return events;

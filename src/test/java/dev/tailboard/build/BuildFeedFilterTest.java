@@ -44,7 +44,7 @@ class BuildFeedFilterTest {
         new Access(new Config(name -> null, Map.of("TAILBOARD_AUTH_ANONYMOUSREAD", "false")));
     Caller acme = new Caller("ci", true, false, List.of(), List.of("acme/*"));
     Recording out = new Recording();
-    var feed = new BuildFeedResource.Readable(out, acme, access, json);
+    var feed = new VisibleBuilds(out, acme, access, json);
     feed.send(summary(1, "acme/api"));
     feed.send(summary(2, "other/api"));
     feed.send(summary(3, "acme/web"));
@@ -56,7 +56,7 @@ class BuildFeedFilterTest {
     Access access =
         new Access(new Config(name -> null, Map.of("TAILBOARD_AUTH_ANONYMOUSREAD", "true")));
     Recording out = new Recording();
-    var feed = new BuildFeedResource.Readable(out, Caller.ANONYMOUS, access, json);
+    var feed = new VisibleBuilds(out, Caller.ANONYMOUS, access, json);
     feed.send(summary(1, "acme/api"));
     feed.send(summary(2, "other/api"));
     assertThat(out.sent).containsExactly(1L, 2L);

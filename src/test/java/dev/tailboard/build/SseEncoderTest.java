@@ -13,11 +13,16 @@ class SseEncoderTest {
   @Test
   void encodesNameIdAndOneDataLinePerLineAsJerseyWould() {
     StoredEvent e = new StoredEvent(7, 42, "log", "{\"a\":1}\nsecond\r\nthird", 1, 1);
-    String text = new String(encoder.encode(e).bytes(), StandardCharsets.UTF_8);
-    assertThat(text).isEqualTo("event: log\nid: 42\ndata: {\"a\":1}\ndata: second\ndata: third\n");
+    EncodedSseEvent encoded = encoder.encode(e);
+    String text = new String(encoded.frame(), StandardCharsets.UTF_8);
+    assertThat(text)
+        .isEqualTo("event: log\nid: 42\ndata: {\"a\":1}\ndata: second\ndata: third\n\n");
+    assertThat(encoded.sinkLength()).isEqualTo(encoded.frame().length - 1);
+    assertThat(encoded.dataLine()).isNull();
     StoredEvent feed = new StoredEvent(7, 0, "build", "{}", 0, 0);
-    assertThat(new String(encoder.encode(feed).bytes(), StandardCharsets.UTF_8))
-        .isEqualTo("event: build\ndata: {}\n");
+    assertThat(new String(encoder.encode(feed).frame(), StandardCharsets.UTF_8))
+        .isEqualTo("event: build\ndata: {}\n\n");
+    assertThat(encoder.encode(feed).dataLine()).isEqualTo("{}".getBytes(StandardCharsets.UTF_8));
   }
 
   @Test

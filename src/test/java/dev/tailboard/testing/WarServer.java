@@ -122,6 +122,8 @@ public final class WarServer implements AutoCloseable {
             "-Dtailboard.secret=" + ItServer.secret(),
             "-Dtailboard.sse.heartbeatSeconds=1",
             "-Dtailboard.ws.pingSeconds=1",
+            // the reconnect-storm test opens 2,000 streams from this one address
+            "-Dtailboard.limits.connectionsPerClient=10000",
             "-cp",
             classPath,
             WarServerMain.class.getName(),

@@ -1,0 +1,304 @@
+package dev.tailboard.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tailboard.build.Build;
+import dev.tailboard.build.LogChunk;
+import dev.tailboard.config.Threads;
+import dev.tailboard.metrics.Metrics;
+import dev.tailboard.store.Mutation;
+import dev.tailboard.store.StoredEvent;
+import dev.tailboard.web.Json;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hub's delivery core with a fake store and, where the order of events matters, a manual
+ * executor: each interleaving that once lost, doubled or stalled events is forced here.
+ */
+class EventHubTest {
+
+  private static final long BUILD = 1;
+
+  private final Json json = new Json();
+  private final FakeStore store = new FakeStore();
+  private final ManualExecutor manual = new ManualExecutor();
+  private ThreadPoolExecutor pool;
+
+  @AfterEach
+  void stopPool() {
+    if (pool != null) {
+      pool.shutdownNow();
+    }
+  }
+
+  private EventHub hub(Executor writers, int queueEvents, int replayPage) {
+    LogMerger merger = new LogMerger();
+    merger.json = json;
+    HubMetrics metrics = new HubMetrics();
+    metrics.metrics = new Metrics();
+    metrics.register();
+    HubLimits limits = new HubLimits(queueEvents, 1 << 20, 10_000, 15_000, replayPage, 1 << 20);
+    return new EventHub(store, json, merger, metrics, limits, writers);
+  }
+
+  /** A running build with {@code lines} log events of one line each after its event 1. */
+  private void running(int lines) {
+    List<StoredEvent> events = new ArrayList<>();
+    events.add(new StoredEvent(BUILD, 1, "build", "{}", 0, 0));
+    for (int i = 1; i <= lines; i++) {
+      events.add(log(i + 1, i));
+    }
+    store.put(build("running", lines + 1, lines), events);
+  }
+
+  private static Build build(String status, long lastEventId, long lines) {
+    return new Build(
+        BUILD, "p", null, null, null, null, status, List.of(), lines, lastEventId, "t", null, null);
+  }
+
+  private StoredEvent log(long id, long line) {
+    String data = json.write(new LogChunk(line, List.of("line " + line), null, null, "t"));
+    return new StoredEvent(BUILD, id, "log", data, line, line);
+  }
+
+  /** Publishes one log line through the hub: stored, then fanned out. */
+  private void publishLine(EventHub hub) {
+    hub.publish(
+        BUILD,
+        null,
+        b -> {
+          long id = b.lastEventId() + 1;
+          long line = b.lineCount() + 1;
+          Build after = b.withProgress(b.status(), b.steps(), line, id, null, null);
+          return new Mutation(after, List.of(log(id, line)), "{}");
+        });
+  }
+
+  private void publishStatus(EventHub hub, String status) {
+    hub.publish(
+        BUILD,
+        null,
+        b -> {
+          long id = b.lastEventId() + 1;
+          Build after = b.withProgress(status, b.steps(), b.lineCount(), id, null, null);
+          StoredEvent e =
+              new StoredEvent(BUILD, id, "status", "{\"status\":\"" + status + "\"}", 0, 0);
+          return new Mutation(after, List.of(e), "{}");
+        });
+  }
+
+  private static List<Long> upTo(long last) {
+    return LongStream.rangeClosed(1, last).boxed().toList();
+  }
+
+  @Test
+  void eventsPublishedWhileASubscriberReplaysArriveOnceAndInOrder() {
+    running(7);
+    EventHub hub = hub(manual, 256, 3);
+    int[] reads = {0};
+    store.onRead =
+        () -> {
+          // a publisher commits and fans out while each of the first pages is read
+          if (reads[0]++ < 3) {
+            publishLine(hub);
+          }
+        };
+    FakeDelivery d = FakeDelivery.healthy();
+    hub.subscribe(BUILD, 0, d);
+    manual.runAll();
+    assertThat(d.ids()).containsExactlyElementsOf(upTo(11));
+  }
+
+  @Test
+  void liveEventsOverflowingTheQueueDuringAReplayAreReadFromTheStoreInstead() {
+    running(5);
+    EventHub hub = hub(manual, 4, 2);
+    int[] reads = {0};
+    store.onRead =
+        () -> {
+          if (reads[0]++ == 1) {
+            for (int i = 0; i < 20; i++) {
+              publishLine(hub); // far more than the queue holds
+            }
+          }
+        };
+    FakeDelivery d = FakeDelivery.healthy();
+    hub.subscribe(BUILD, 2, d);
+    manual.runAll();
+    assertThat(d.ids()).containsExactlyElementsOf(upTo(26).subList(2, 26));
+    assertThat(d.aborted).isZero();
+  }
+
+  @Test
+  void aSubscriberThatJoinedBeforeAnEventWasStoredGetsItOnceFromTheQueue() {
+    running(2);
+    EventHub hub = hub(manual, 256, 500);
+    FakeDelivery d = FakeDelivery.healthy();
+    hub.subscribe(BUILD, 3, d); // nothing to replay: at the newest id
+    publishLine(hub);
+    publishLine(hub);
+    manual.runAll();
+    assertThat(d.ids()).containsExactly(4L, 5L);
+  }
+
+  @Test
+  void aStalledConnectionHoldsNoThreadThenItsLogEventsMergeThenItIsCut() {
+    running(0);
+    EventHub hub = hub(manual, 8, 500);
+    FakeDelivery stalled = new FakeDelivery(2);
+    hub.subscribe(BUILD, 0, stalled);
+    manual.runAll();
+    for (int i = 0; i < 9; i++) {
+      publishLine(hub);
+      manual.runAll();
+    }
+    // parked on the full connection: no task runs, no thread waits, the publisher went on
+    assertThat(stalled.parked()).isTrue();
+    assertThat(manual.pending()).isZero();
+    assertThat(stalled.ids()).containsExactly(1L, 2L);
+    publishLine(hub); // its queue holds 8 (events 3..10): they are merged into one
+    assertThat(stalled.aborted).isZero();
+    stalled.drained();
+    manual.runAll();
+    // lines 2..9 arrived as one merged event with the last id: ids skip, no line is lost
+    assertThat(stalled.ids()).containsExactly(1L, 2L, 10L, 11L);
+    assertThat(stalled.lines()).isEqualTo(10);
+
+    FakeDelivery cut = new FakeDelivery(1);
+    hub.subscribe(BUILD, 11, cut);
+    manual.runAll();
+    for (int i = 0; i < 40; i++) {
+      String status = "running";
+      hub.publish(
+          BUILD,
+          null,
+          b -> {
+            long id = b.lastEventId() + 1;
+            Build after = b.withProgress(status, b.steps(), b.lineCount(), id, null, null);
+            return new Mutation(
+                after, List.of(new StoredEvent(BUILD, id, "step", "{}", 0, 0)), "{}");
+          });
+      manual.runAll(); // the other, reading subscriber keeps up
+    }
+    // step events do not merge: past the queue it is cut, to resume from the store
+    assertThat(cut.aborted).isPositive();
+    assertThat(hub.subscriberCount()).isEqualTo(1);
+  }
+
+  @Test
+  void moreStalledReadersThanWriterThreadsDoNotDelayAHealthyOne() {
+    running(0);
+    pool =
+        Threads.pool(
+            "test-writer", 2, new LinkedBlockingQueue<>(), new ThreadPoolExecutor.AbortPolicy());
+    EventHub hub = hub(pool, 256, 500);
+    List<FakeDelivery> stalled = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      FakeDelivery s = new FakeDelivery(1);
+      stalled.add(s);
+      hub.subscribe(BUILD, 0, s);
+    }
+    FakeDelivery healthy = FakeDelivery.healthy();
+    hub.subscribe(BUILD, 0, healthy);
+    for (int i = 0; i < 50; i++) {
+      publishLine(hub);
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> healthy.ids().size() == 51);
+    assertThat(healthy.ids()).containsExactlyElementsOf(upTo(51));
+    assertThat(stalled).allMatch(FakeDelivery::parked);
+  }
+
+  @Test
+  void endingAConnectionNeverHoldsTheLockAPublisherNeeds() throws Exception {
+    running(0);
+    EventHub hub = hub(manual, 256, 500);
+    FakeDelivery d = FakeDelivery.healthy();
+    d.endBlocksUntil = new CountDownLatch(1);
+    hub.subscribe(BUILD, 0, d);
+    manual.runAll();
+    publishStatus(hub, "passed");
+    // the drain writes the terminal status and closes the connection, which hangs
+    CompletableFuture<Void> drain = CompletableFuture.runAsync(manual::runAll);
+    await().until(() -> d.ids().size() == 2);
+    // meanwhile a publisher fans out to the same subscription (still a member of the build's
+    // topic until its connection is closed): it must not wait
+    CompletableFuture.runAsync(() -> publishLine(hub)).get(5, TimeUnit.SECONDS);
+    d.endBlocksUntil.countDown();
+    drain.get(5, TimeUnit.SECONDS);
+    assertThat(d.closed).isEqualTo(1);
+  }
+
+  @Test
+  void aSubscriberJoiningWhileTheLastOneLeavesStillGetsLiveEvents() throws Exception {
+    running(0);
+    pool =
+        Threads.pool(
+            "test-writer", 2, new LinkedBlockingQueue<>(), new ThreadPoolExecutor.AbortPolicy());
+    EventHub hub = hub(pool, 256, 500);
+    for (int round = 0; round < 300; round++) {
+      Subscription leaving = hub.subscribeLive(BUILD, FakeDelivery.healthy());
+      FakeDelivery joining = FakeDelivery.healthy();
+      CompletableFuture<Void> leave = CompletableFuture.runAsync(leaving::cancel, pool);
+      Subscription joined = hub.subscribeLive(BUILD, joining);
+      leave.get(5, TimeUnit.SECONDS);
+      publishLine(hub);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(1))
+          .until(() -> !joining.ids().isEmpty());
+      joined.cancel();
+    }
+  }
+
+  @Test
+  void aFinishedBuildIsReplayedThenClosedAndIsTickedMeanwhile() {
+    running(3);
+    EventHub hub = hub(manual, 256, 2);
+    publishStatus(hub, "failed");
+    FakeDelivery d = new FakeDelivery(1);
+    d.blockedSince = 1_000;
+    hub.subscribe(BUILD, 0, d);
+    manual.runAll();
+    assertThat(d.parked()).isTrue();
+    assertThat(hub.subscriberCount()).isEqualTo(1);
+    hub.tick(1_000 + 10_001); // its client took nothing for the write deadline
+    manual.runAll();
+    assertThat(d.aborted).isPositive();
+    assertThat(d.closed).isZero();
+    assertThat(hub.subscriberCount()).isZero();
+
+    FakeDelivery whole = FakeDelivery.healthy();
+    hub.subscribe(BUILD, 0, whole);
+    manual.runAll();
+    assertThat(whole.ids()).containsExactlyElementsOf(upTo(5));
+    assertThat(whole.closed).isEqualTo(1);
+    assertThat(whole.aborted).isZero();
+  }
+
+  @Test
+  void anIdleSubscriberGetsAHeartbeatAndOnlyThen() {
+    running(0);
+    EventHub hub = hub(manual, 256, 500);
+    FakeDelivery d = FakeDelivery.healthy();
+    hub.subscribe(BUILD, 0, d);
+    manual.runAll();
+    hub.tick(System.currentTimeMillis());
+    manual.runAll();
+    assertThat(d.heartbeats).isZero();
+    hub.tick(System.currentTimeMillis() + 15_000);
+    manual.runAll();
+    assertThat(d.heartbeats).isEqualTo(1);
+  }
+}

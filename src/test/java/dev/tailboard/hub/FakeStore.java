@@ -1,0 +1,76 @@
+package dev.tailboard.hub;
+
+import dev.tailboard.build.Build;
+import dev.tailboard.build.BuildFilter;
+import dev.tailboard.build.NewBuild;
+import dev.tailboard.store.EventStore;
+import dev.tailboard.store.Mutation;
+import dev.tailboard.store.Outcome;
+import dev.tailboard.store.StoredEvent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** An in-memory store for the hub's tests; {@link #onRead} runs before every replay page read. */
+final class FakeStore implements EventStore {
+
+  private final Map<Long, Build> builds = new HashMap<>();
+  private final List<StoredEvent> events = new ArrayList<>();
+  volatile Runnable onRead = () -> {};
+
+  synchronized void put(Build build, List<StoredEvent> stored) {
+    builds.put(build.id(), build);
+    events.addAll(stored);
+  }
+
+  @Override
+  public Build createBuild(NewBuild build, String key, Function<Build, String> eventData) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public synchronized Optional<Build> findBuild(long id) {
+    return Optional.ofNullable(builds.get(id));
+  }
+
+  @Override
+  public List<Build> listBuilds(BuildFilter filter) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public synchronized Outcome mutate(long buildId, Long seq, Function<Build, Mutation> change) {
+    Mutation m = change.apply(builds.get(buildId));
+    events.addAll(m.events());
+    builds.put(buildId, m.build());
+    return new Outcome(m, m.reply());
+  }
+
+  @Override
+  public List<StoredEvent> readEvents(
+      long buildId, long afterId, long upToId, int limit, long maxBytes) {
+    onRead.run();
+    synchronized (this) {
+      List<StoredEvent> page = new ArrayList<>();
+      long bytes = 0;
+      for (StoredEvent e : events) {
+        if (e.buildId() == buildId && e.id() > afterId && e.id() <= upToId) {
+          if (page.size() >= limit || bytes >= maxBytes) {
+            break;
+          }
+          page.add(e);
+          bytes += e.weight();
+        }
+      }
+      return page;
+    }
+  }
+
+  @Override
+  public List<StoredEvent> readLogEvents(long buildId, long fromLine, long toLine, int limit) {
+    throw new UnsupportedOperationException();
+  }
+}
