@@ -5,6 +5,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * A hub event already encoded as the bytes of one SSE event, so that a broadcast encodes it once,
@@ -18,32 +19,43 @@ public final class EncodedSseEvent implements OutboundSseEvent {
 
   private final StoredEvent source;
   private final byte[] frame;
-  private final byte[] data;
+
+  /** Where the data starts in {@link #frame} when it is one line, else -1. */
+  private final int dataStart;
+
+  private volatile byte[] dataLine;
 
   /** {@code event} encoded; {@link SseEncoder} shares it among a build's subscribers. */
   EncodedSseEvent(StoredEvent event) {
     this.source = event;
-    this.frame = encode(event);
-    String d = event.data();
-    this.data =
-        d.indexOf('\n') < 0 && d.indexOf('\r') < 0 ? d.getBytes(StandardCharsets.UTF_8) : null;
+    StringBuilder head = new StringBuilder(48);
+    head.append("event: ").append(field(event.type())).append('\n');
+    if (event.id() > 0) {
+      head.append("id: ").append(event.id()).append('\n');
+    }
+    String data = event.data();
+    if (data.indexOf('\n') >= 0 || data.indexOf('\r') >= 0) {
+      for (String line : data.split("\r\n|\r|\n", -1)) {
+        head.append("data: ").append(line).append('\n');
+      }
+      this.frame = head.append('\n').toString().getBytes(StandardCharsets.UTF_8);
+      this.dataStart = -1;
+    } else {
+      // JSON is one line: one copy of its bytes, no scan for line ends
+      byte[] start = head.append("data: ").toString().getBytes(StandardCharsets.UTF_8);
+      byte[] body = data.getBytes(StandardCharsets.UTF_8);
+      byte[] f = Arrays.copyOf(start, start.length + body.length + 2);
+      System.arraycopy(body, 0, f, start.length, body.length);
+      f[f.length - 2] = '\n';
+      f[f.length - 1] = '\n';
+      this.frame = f;
+      this.dataStart = start.length;
+    }
   }
 
   /** The event it was encoded from (the encoder's cache matches by identity). */
   StoredEvent source() {
     return source;
-  }
-
-  private static byte[] encode(StoredEvent event) {
-    StringBuilder b = new StringBuilder(event.data().length() + 48);
-    b.append("event: ").append(field(event.type())).append('\n');
-    if (event.id() > 0) {
-      b.append("id: ").append(event.id()).append('\n');
-    }
-    for (String line : event.data().split("\r\n|\r|\n", -1)) {
-      b.append("data: ").append(line).append('\n');
-    }
-    return b.append('\n').toString().getBytes(StandardCharsets.UTF_8);
   }
 
   private static String field(String value) {
@@ -62,7 +74,13 @@ public final class EncodedSseEvent implements OutboundSseEvent {
 
   /** The data as UTF-8 when it is one line (JSON always is), for wrapping it; else null. */
   byte[] dataLine() {
-    return data;
+    byte[] line = dataLine;
+    if (line == null && dataStart >= 0) {
+      // made once, for the shared connections that wrap it
+      line = Arrays.copyOfRange(frame, dataStart, frame.length - 2);
+      dataLine = line;
+    }
+    return line;
   }
 
   @Override

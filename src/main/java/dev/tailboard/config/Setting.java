@@ -23,7 +23,7 @@ public enum Setting {
   SSE_WRITER_THREADS("sse.writerThreads", "8"),
   SSE_WRITE_TIMEOUT_SECONDS("sse.writeTimeoutSeconds", "10"),
   SSE_REPLAY_PAGE("sse.replayPage", "500"),
-  SSE_REPLAY_PAGE_BYTES("sse.replayPageBytes", "1048576"),
+  SSE_REPLAY_PAGE_BYTES("sse.replayPageBytes", "65536"),
   SSE_OUTPUT_BYTES("sse.outputBytes", "65536"),
   POLL_MAX_EVENTS("poll.maxEvents", "1000"),
   POLL_MAX_BYTES("poll.maxBytes", "1048576"),

@@ -32,8 +32,10 @@ public final class Subscription {
 
   private static final Logger LOG = Logger.getLogger(Subscription.class.getName());
 
-  /** Events handed over in one run of the drain before it yields its thread to others. */
+  /** Events, and bytes, handed over in one run of the drain before it yields its thread. */
   private static final int BATCH = 256;
+
+  private static final int BATCH_BYTES = 256 * 1024;
 
   private final long topic;
   private final Delivery delivery;
@@ -224,7 +226,8 @@ public final class Subscription {
 
   private void drain() {
     try {
-      for (int handed = 0; handed < BATCH; handed++) {
+      int bytes = 0;
+      for (int handed = 0; handed < BATCH && bytes < BATCH_BYTES; handed++) {
         if (!delivery.ready() && delivery.whenReady(this::wake)) {
           return; // parked: wake() runs the drain again
         }
@@ -233,6 +236,7 @@ public final class Subscription {
           return;
         }
         write(next);
+        bytes += next.weight();
       }
       writers.execute(this::drain); // yield to the others, keep the turn
     } catch (IOException | RuntimeException e) {

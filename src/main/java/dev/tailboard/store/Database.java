@@ -90,7 +90,11 @@ public class Database {
     }
     // WRITE_DELAY=0: a commit reaches the file before it returns, so an acknowledged event
     // survives kill -9. DB_CLOSE_ON_EXIT=FALSE: the pool closes it on undeploy instead.
-    return "jdbc:h2:file:" + dir.resolve("tailboard") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+    // LAZY_QUERY_EXECUTION: rows are read as the result set is walked, so a replay page that
+    // stops at its byte bound does not make H2 read (and copy) the rows after it
+    return "jdbc:h2:file:"
+        + dir.resolve("tailboard")
+        + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;LAZY_QUERY_EXECUTION=TRUE";
   }
 
   @PreDestroy
