@@ -337,8 +337,8 @@ public final class RoomConnection {
    * Ends the connection without waiting for the socket to take anything. JSR 356 has no abort, and
    * neither Jetty's close (it queues the close frame behind the stuck data) nor its send timeout
    * (12.1 marks the flusher failed but waits for the pending write) ends a stalled socket; the idle
-   * timeout does (Jetty fails the pending write and closes the endpoint; Tomcat closes the session
-   * in its next background check, about a second).
+   * timeout does, by failing the pending write. Tomcat has already closed the socket when its 1013
+   * could not go out within 50 ms; there this is a backstop for its 10 s session checks.
    */
   private void abort() {
     try {
