@@ -62,8 +62,14 @@ public final class RoomConnection {
   /** {@link System#nanoTime} when the send in flight started; 0 when none is. */
   private volatile long sendStartedAt;
 
-  /** When the ping in flight started; 0 when none is. */
+  /**
+   * When the ping in flight started on its thread; 0 when none is. Not when it was queued: a ping
+   * waiting for a free thread is not this socket's fault.
+   */
   private volatile long pingStartedAt;
+
+  /** A ping is queued or in flight. */
+  private boolean pinging;
 
   /** When the oldest ping not answered by a pong went out; 0 when all were answered. */
   private volatile long unansweredPingSince;
@@ -208,8 +214,8 @@ public final class RoomConnection {
           closing = true;
           queue.clear();
           queuedChars = 0;
-        } else if (pingWanted && !closing && pingStartedAt == 0) {
-          pingStartedAt = now();
+        } else if (pingWanted && !closing && !pinging) {
+          pinging = true;
           ping = true;
         }
         pingWanted = false;
@@ -262,14 +268,14 @@ public final class RoomConnection {
    */
   void ping() {
     synchronized (this) {
-      if (closing || pingStartedAt != 0) {
+      if (closing || pinging) {
         return;
       }
       if (sendStartedAt != 0) {
         pingWanted = true;
         return;
       }
-      pingStartedAt = now();
+      pinging = true;
     }
     startPing();
   }
@@ -278,11 +284,14 @@ public final class RoomConnection {
     try {
       blocking.execute(this::sendPing);
     } catch (RejectedExecutionException e) {
-      pingStartedAt = 0; // skipped this round; not counted as unanswered
+      synchronized (this) {
+        pinging = false; // skipped this round; not counted as unanswered
+      }
     }
   }
 
   private void sendPing() {
+    pingStartedAt = now();
     try {
       if (unansweredPingSince == 0) {
         unansweredPingSince = now();
@@ -292,6 +301,9 @@ public final class RoomConnection {
       LOG.log(Level.FINE, "ping failed", e);
     } finally {
       pingStartedAt = 0;
+      synchronized (this) {
+        pinging = false;
+      }
     }
   }
 

@@ -30,7 +30,10 @@ class RoomConnectionTest {
     final List<SendHandler> pending = new ArrayList<>();
     final List<CloseReason> closes = new ArrayList<>();
     final List<Long> idleTimeouts = new ArrayList<>();
-    boolean pingBlocks;
+
+    /** Runs inside sendPing, as the ticker would while a thread waits there. */
+    Runnable duringPing;
+
     int pings;
     boolean sentUnderLock;
     boolean open = true;
@@ -60,9 +63,10 @@ class RoomConnectionTest {
                         }
                       }
                       case "sendPing" -> {
-                        if (!pingBlocks) {
-                          pings++;
+                        if (duringPing != null) {
+                          duringPing.run();
                         }
+                        pings++;
                       }
                       default -> {}
                     }
@@ -181,13 +185,16 @@ class RoomConnectionTest {
   @Test
   void aPingStuckOnTheSocketPastTheDeadlineAbortsAtOnce() {
     FakeSocket socket = new FakeSocket("m", true, new Object());
-    socket.pingBlocks = true;
     Later blocking = new Later();
     RoomConnection conn = connection(socket, Runnable::run, blocking);
     conn.ping();
-    // the ping task has started and is waiting in sendPing: not run here, so still in flight
-    assertThat(conn.stalledNanos(System.nanoTime())).isPositive();
-    assertThat(conn.closeIfStalled(System.nanoTime() + WRITE_TIMEOUT + 1, WRITE_TIMEOUT)).isTrue();
+    // queued behind busy threads is not stalled on this socket
+    assertThat(conn.closeIfStalled(System.nanoTime() + 2 * WRITE_TIMEOUT, WRITE_TIMEOUT)).isFalse();
+    boolean[] closed = new boolean[1];
+    socket.duringPing =
+        () -> closed[0] = conn.closeIfStalled(System.nanoTime() + WRITE_TIMEOUT + 1, WRITE_TIMEOUT);
+    blocking.tasks.poll().run();
+    assertThat(closed[0]).isTrue();
     // a thread is waiting on this socket: no second write timeout for the close frame
     assertThat(socket.idleTimeouts).containsExactly(1L);
   }
