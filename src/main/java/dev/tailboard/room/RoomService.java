@@ -6,6 +6,7 @@ import dev.tailboard.auth.Caller;
 import dev.tailboard.build.Build;
 import dev.tailboard.config.Config;
 import dev.tailboard.config.Setting;
+import dev.tailboard.config.Threads;
 import dev.tailboard.hub.Delivery;
 import dev.tailboard.hub.EventHub;
 import dev.tailboard.store.EventStore;
@@ -21,7 +22,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -30,7 +33,12 @@ import java.util.regex.Pattern;
 /**
  * Owns every room and connection: the WebSocket endpoint hands it frames, it checks them and
  * applies them to the right {@link Room}. Also relays a build's step and status events from the
- * {@link EventHub} into the build's room, pings every connection and closes the silent ones.
+ * {@link EventHub} into the build's room, pings every connection and closes the silent ones and
+ * those with a write hanging past {@code ws.writeTimeoutSeconds}.
+ *
+ * <p>No thread of its own waits on a member's socket: sends run on {@code tailboard-ws-send} (async
+ * sends only, never blocking), pings and closes on {@code tailboard-ws-blocking}, where a stalled
+ * socket holds a thread until the write deadline aborts the connection.
  */
 @ApplicationScoped
 public class RoomService {
@@ -39,6 +47,8 @@ public class RoomService {
   private static final Pattern FREE_ROOM = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
   private static final Pattern BUILD_ROOM = Pattern.compile("build-([0-9]{1,18})");
   private static final String CONNECTION = "tailboard.connection";
+  private static final String TOMCAT_BLOCKING_SEND_TIMEOUT =
+      "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
 
   @Inject RoomStore store;
   @Inject RoomWriter writer;
@@ -52,11 +62,21 @@ public class RoomService {
   private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, RoomConnection> connections = new ConcurrentHashMap<>();
   private ScheduledExecutorService pinger;
+  private ThreadPoolExecutor sender;
+  private ThreadPoolExecutor blocking;
   private long pingMillis;
+  private long writeTimeoutMillis;
+
+  /**
+   * Threads for pings and closes: each stalled member can hold one for up to the write timeout, so
+   * there are enough that a few stalled members leave the others' pings on time.
+   */
+  private static final int BLOCKING_THREADS = 32;
 
   @PostConstruct
   void start() {
     pingMillis = config.integer(Setting.WS_PING_SECONDS) * 1000L;
+    writeTimeoutMillis = config.integer(Setting.WS_WRITE_TIMEOUT_SECONDS) * 1000L;
     metrics.gauge(
         "tailboard.connections",
         "Open connections",
@@ -65,14 +85,41 @@ public class RoomService {
         "websocket");
     metrics.gauge("tailboard.rooms.loaded", "Rooms in memory", rooms::size);
     writer.queued(); // creates the group-commit thread and its meters now
-    pinger = dev.tailboard.config.Threads.scheduler("tailboard-ws-ping");
+    sender =
+        Threads.pool(
+            "tailboard-ws-send",
+            Math.max(2, Runtime.getRuntime().availableProcessors()),
+            new LinkedBlockingQueue<>(100_000),
+            new ThreadPoolExecutor.AbortPolicy());
+    blocking =
+        Threads.pool(
+            "tailboard-ws-blocking",
+            BLOCKING_THREADS,
+            new LinkedBlockingQueue<>(100_000),
+            new ThreadPoolExecutor.AbortPolicy());
+    pinger = Threads.scheduler("tailboard-ws-ping");
     pinger.scheduleAtFixedRate(this::pingAll, pingMillis, pingMillis, TimeUnit.MILLISECONDS);
+    // the write timeout is checked ten times per timeout (at most once a second), so a stalled
+    // write is closed at most a tenth of the timeout late
+    long check = Math.max(100, Math.min(1000, writeTimeoutMillis / 10));
+    pinger.scheduleAtFixedRate(this::closeStalled, check, check, TimeUnit.MILLISECONDS);
   }
 
   @PreDestroy
   void stop() {
     pinger.shutdownNow();
     connections.values().forEach(c -> c.close(CloseCodes.SHUTDOWN, "server shutting down"));
+    sender.shutdownNow();
+    // the closes just queued run; each waits on its socket at most the write timeout
+    blocking.shutdown();
+    try {
+      if (!blocking.awaitTermination(writeTimeoutMillis + 1000, TimeUnit.MILLISECONDS)) {
+        blocking.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      blocking.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** A connection opened on {@code /ws/rooms/{room}} by {@code caller} (null: bad token). */
@@ -89,18 +136,25 @@ public class RoomService {
     } catch (java.io.IOException e) {
       LOG.log(Level.FINE, "cannot turn off batching", e);
     }
+    // The write deadline is ours (closeStalled), not the container's send timeout: Jetty 12.1's
+    // does not end a stalled socket (its flusher waits for the pending write) but fails the
+    // connection once that write completes, which would cost a reader who comes back its 1013.
+    // Tomcat's blocking sends (sendPing, a normal close frame) wait this long, not its 20 s.
+    session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, writeTimeoutMillis);
     RoomConnection conn =
         new RoomConnection(
             session,
             config.integer(Setting.WS_QUEUE_FRAMES),
             config.integer(Setting.WS_QUEUE_BYTES),
-            config.integer(Setting.WS_MAX_MESSAGES_PER_SECOND));
+            config.integer(Setting.WS_MAX_MESSAGES_PER_SECOND),
+            sender,
+            blocking);
     session.getUserProperties().put(CONNECTION, conn);
     connections.put(conn.id(), conn);
     String refusal = authError != null ? authError : refusal(roomName, caller);
     if (refusal != null) {
       conn.send(json.write(new Frames.Error("forbidden", refusal, null)));
-      conn.close(CloseCodes.POLICY, refusal);
+      conn.closeAfterQueued(CloseCodes.POLICY, refusal);
       return;
     }
     session.getUserProperties().put("tailboard.room", roomName);
@@ -249,14 +303,25 @@ public class RoomService {
     return connections.size();
   }
 
+  /** Runs on the ticker: queues pings and closes, never waits on a socket. */
   private void pingAll() {
-    long now = System.currentTimeMillis();
+    long now = System.nanoTime();
+    long pongLimit = TimeUnit.MILLISECONDS.toNanos(2 * pingMillis + 1000);
     for (RoomConnection conn : new ArrayList<>(connections.values())) {
-      if (now - conn.lastPong() > 2 * pingMillis + 1000) {
+      if (conn.pongOverdue(now, pongLimit)) {
         conn.close(CloseCodes.TRY_AGAIN, "no pong");
       } else {
         conn.ping();
       }
+    }
+  }
+
+  /** Closes, like an overflowing queue (1013), each connection with a write hanging too long. */
+  private void closeStalled() {
+    long now = System.nanoTime();
+    long limit = TimeUnit.MILLISECONDS.toNanos(writeTimeoutMillis);
+    for (RoomConnection conn : connections.values()) {
+      conn.closeIfStalled(now, limit);
     }
   }
 
