@@ -1,6 +1,5 @@
 package dev.tailboard.build;
 
-import dev.tailboard.hub.Delivery;
 import dev.tailboard.net.ClientOutput;
 import dev.tailboard.store.StoredEvent;
 import dev.tailboard.web.Json;
@@ -157,12 +156,13 @@ final class SharedConnection {
   }
 
   /** One stream of the connection, as the hub sees it. */
-  final class Part implements Delivery {
+  final class Part extends OutputDelivery {
     private final String key;
     private final StreamRequest request;
     private boolean finished;
 
     private Part(String key, StreamRequest request) {
+      super(SharedConnection.this.output);
       this.key = key;
       this.request = request;
     }
@@ -181,21 +181,6 @@ final class SharedConnection {
     @Override
     public void heartbeat() throws IOException {
       SharedConnection.this.heartbeat();
-    }
-
-    @Override
-    public boolean ready() {
-      return output == null || output.hasRoom();
-    }
-
-    @Override
-    public boolean whenReady(Runnable resume) {
-      return output != null && output.whenRoom(resume);
-    }
-
-    @Override
-    public long blockedSince() {
-      return output == null ? 0 : output.blockedSince();
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.tailboard.build;
 
-import dev.tailboard.hub.Delivery;
 import dev.tailboard.net.ClientOutput;
 import dev.tailboard.store.StoredEvent;
 import jakarta.ws.rs.sse.OutboundSseEvent;
@@ -16,21 +15,20 @@ import java.util.concurrent.CompletionException;
  * opened the stream and closes it. Without an output (a container where the streaming filter did
  * not run) it writes through the sink, which blocks this thread until the client takes the bytes.
  */
-final class SseDelivery implements Delivery {
+final class SseDelivery extends OutputDelivery {
 
   static final byte[] PING = ": ping\n\n".getBytes(StandardCharsets.US_ASCII);
 
   private final SseEventSink sink;
   private final Sse sse;
   private final SseEncoder encoder;
-  private final ClientOutput output;
   private volatile long writingSince;
 
   SseDelivery(SseEventSink sink, Sse sse, SseEncoder encoder, ClientOutput output) {
+    super(output);
     this.sink = sink;
     this.sse = sse;
     this.encoder = encoder;
-    this.output = output;
   }
 
   @Override
@@ -53,18 +51,8 @@ final class SseDelivery implements Delivery {
   }
 
   @Override
-  public boolean ready() {
-    return output == null || output.hasRoom();
-  }
-
-  @Override
-  public boolean whenReady(Runnable resume) {
-    return output != null && output.whenRoom(resume);
-  }
-
-  @Override
-  public long blockedSince() {
-    return output != null ? output.blockedSince() : writingSince;
+  protected long blockingWriteSince() {
+    return writingSince;
   }
 
   @Override

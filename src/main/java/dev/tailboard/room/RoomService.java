@@ -185,7 +185,8 @@ public class RoomService {
     }
     switch (conn.rate().take()) {
       case ABUSE -> {
-        conn.close(CloseCodes.RATE_LIMITED, "rate limit exceeded");
+        // the rate_limited errors queued before go out first: the client learns why
+        conn.closeAfterQueued(CloseCodes.RATE_LIMITED, "rate limit exceeded");
         return;
       }
       case REFUSE -> {
