@@ -4,8 +4,8 @@ import dev.tailboard.hub.Delivery;
 import dev.tailboard.net.ClientOutput;
 
 /**
- * A delivery whose room and stalls are those of a connection's {@link ClientOutput}; without one
- * (a container where the streaming filter did not run) it always has room and writes block.
+ * A delivery whose room and stalls are those of a connection's {@link ClientOutput}; without one (a
+ * container where the streaming filter did not run) it always has room and writes block.
  */
 abstract class OutputDelivery implements Delivery {
 
