@@ -33,11 +33,14 @@ jetty12_run() {
       jetty.http.host=127.0.0.1 jetty.http.port="$PORT"
 }
 
-# ---- Tomcat 10.1 / 11: the distribution, connector on 127.0.0.1:$PORT, no shutdown port
+# ---- Tomcat 10.1 / 11: the distribution, connector on 127.0.0.1:$PORT, no shutdown port.
+# A request body may be quiet for log.streamIdleSeconds + 30 s (a build step printing nothing
+# into `cmd | curl -T -`); connectionTimeout (20 s) stays for request lines and headers.
+# Tomcat has no per-request knob an application could turn (docs/ingest.md).
 tomcat_prepare() {
   tar xzf "$DIST" -C "$HOME_DIR" --strip-components=1
   sed -i -e 's/<Server port="8005"/<Server port="-1"/' \
-    -e "s/<Connector port=\"8080\"/<Connector address=\"127.0.0.1\" port=\"$PORT\"/" \
+    -e "s/<Connector port=\"8080\"/<Connector address=\"127.0.0.1\" port=\"$PORT\" disableUploadTimeout=\"false\" connectionUploadTimeout=\"1830000\"/" \
     "$HOME_DIR/conf/server.xml"
   rm -rf "$HOME_DIR/webapps/"*
   cp "$WAR" "$HOME_DIR/webapps/ROOT.war" # ROOT.war is deployed at /

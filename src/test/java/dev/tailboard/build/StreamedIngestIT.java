@@ -3,7 +3,6 @@ package dev.tailboard.build;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.tailboard.testing.Api;
 import dev.tailboard.testing.ChunkedUpload;
 import dev.tailboard.testing.ItServer;
@@ -12,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,32 +22,54 @@ import org.junit.jupiter.api.Test;
  */
 class StreamedIngestIT {
 
-  /** The idle timeout of the forked IT Jetty's connector: Jetty's default. */
+  /**
+   * The idle timeout of the Jetty {@link WarServer} runs the WAR in: Jetty's default. (The forked
+   * IT Jetty of the pom has none: the jetty-maven-plugin leaves its connector's idle timeout at 0.)
+   */
   private static final Duration CONTAINER_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
+  // one server of the class's own: its idle timeout is Jetty's, and the publisher test kills it
+  private static WarServer server;
+  private static Api own;
   private final Api api = Api.publisher();
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = WarServer.start();
+    own = new Api(server.baseUrl(), ItServer.publisher());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    server.close();
+  }
 
   @Test
   void aQuietStepLongerThanTheContainersIdleTimeoutDoesNotEndTheUpload() throws Exception {
-    long id = api.createBuild();
-    Duration quiet = CONTAINER_IDLE_TIMEOUT.plusSeconds(5);
-    try (ChunkedUpload upload =
-        new ChunkedUpload("/api/builds/" + id + "/log", ItServer.publisher())) {
-      upload.write("before the quiet step\n");
-      await().atMost(Duration.ofSeconds(5)).until(() -> lineCount(id) == 1);
-
-      // nothing is sent for longer than the idle timeout; the upload must still be open after it
-      await().pollDelay(quiet).atMost(quiet.plusSeconds(5)).until(() -> lineCount(id) == 1);
-
-      upload.write("after the quiet step\n");
-      upload.write("end\n");
-      String response = upload.finish();
-      assertThat(response).startsWith("HTTP/1.1 200");
-      JsonNode reply = Api.JSON.readTree(response.substring(response.indexOf("\r\n\r\n") + 4));
-      assertThat(reply.get("first").asLong()).isEqualTo(1);
-      assertThat(reply.get("last").asLong()).isEqualTo(3);
+    long id = own.createBuild("stream/quiet");
+    long quiet = CONTAINER_IDLE_TIMEOUT.plusSeconds(5).toSeconds();
+    Path output = Path.of("target", "quiet-upload-" + id + ".out");
+    // the way a CI job streams a step that goes quiet, with a real curl
+    String job =
+        "(echo 'before the quiet step'; sleep %d; echo 'after the quiet step'; echo end) | curl -sS -T - -H \"Authorization: Bearer $TAILBOARD_TOKEN\" -H 'Content-Type: text/plain' -w '\\nHTTP %%{http_code}\\n' '%s/api/builds/%d/log'"
+            .formatted(quiet, server.baseUrl(), id);
+    ProcessBuilder pb =
+        new ProcessBuilder("sh", "-c", job)
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile());
+    pb.environment().put("TAILBOARD_TOKEN", ItServer.publisher());
+    Process curl = pb.start();
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> lineCount(own, id) == 1);
+      await("curl's answer after the quiet step")
+          .atMost(Duration.ofSeconds(quiet + 20))
+          .until(() -> !curl.isAlive());
+    } finally {
+      curl.destroy();
     }
-    assertThat(log(api, id))
+    String answer = Files.readString(output);
+    assertThat(answer).contains("HTTP 200").contains("\"first\":1").contains("\"last\":3");
+    assertThat(log(own, id))
         .containsExactly("before the quiet step", "after the quiet step", "end");
   }
 
@@ -58,7 +81,7 @@ class StreamedIngestIT {
       upload.write("one\ntwo\n");
       upload.write("three, cut off mid-li");
     } // the client is gone: no last chunk
-    await().atMost(Duration.ofSeconds(10)).until(() -> lineCount(id) == 2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> lineCount(api, id) == 2);
     assertThat(log(api, id)).containsExactly("one", "two");
     // the build goes on: the next upload continues the numbering
     assertThat(api.postText("/api/builds/" + id + "/log", "again\n").statusCode()).isEqualTo(200);
@@ -68,53 +91,44 @@ class StreamedIngestIT {
   @Test
   void thePublisherScriptLosesAndDoublesNothingAcrossAKillDashNine() throws Exception {
     int lines = 150;
-    try (WarServer server = WarServer.start()) {
-      Api own = new Api(server.baseUrl(), ItServer.publisher());
-      long id = own.createBuild("publish/restart");
-      Path output = Path.of("target", "tailboard-publish-" + id + ".log");
-      // a build step that prints numbered lines slowly and fails with exit code 3
-      String step =
-          "i=1; while [ $i -le "
-              + lines
-              + " ]; do echo \"line-$i\"; i=$((i+1)); sleep 0.05; done; exit 3";
-      ProcessBuilder publish =
-          new ProcessBuilder(
-                  "sh",
-                  "bin/tailboard-publish",
-                  "--url",
-                  server.baseUrl(),
-                  "--build",
-                  Long.toString(id),
-                  "--quiet",
-                  "--",
-                  "sh",
-                  "-c",
-                  step)
-              .redirectErrorStream(true)
-              .redirectOutput(output.toFile());
-      publish.environment().put("TAILBOARD_TOKEN", ItServer.publisher());
-      Process publisher = publish.start();
-      try {
-        await().atMost(Duration.ofSeconds(30)).until(() -> lineCount(own, id) >= 30);
-        server.kill(); // mid-build: a batch may be stored but not answered, or not stored
-        assertThat(publisher.isAlive())
-            .as("the publisher runs on while the server is down")
-            .isTrue();
-        server.startAgain();
+    long id = own.createBuild("publish/restart");
+    Path output = Path.of("target", "tailboard-publish-" + id + ".log");
+    // a build step that prints numbered lines slowly and fails with exit code 3
+    String step =
+        "i=1; while [ $i -le "
+            + lines
+            + " ]; do echo \"line-$i\"; i=$((i+1)); sleep 0.05; done; exit 3";
+    ProcessBuilder publish =
+        new ProcessBuilder(
+                "sh",
+                "bin/tailboard-publish",
+                "--url",
+                server.baseUrl(),
+                "--build",
+                Long.toString(id),
+                "--quiet",
+                "--",
+                "sh",
+                "-c",
+                step)
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile());
+    publish.environment().put("TAILBOARD_TOKEN", ItServer.publisher());
+    Process publisher = publish.start();
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> lineCount(own, id) >= 30);
+      server.kill(); // mid-build: a batch may be stored but not answered, or not stored
+      assertThat(publisher.isAlive()).as("the publisher runs on while the server is down").isTrue();
+      server.startAgain();
 
-        await("the publisher to finish (its output: " + output + ")")
-            .atMost(Duration.ofSeconds(90))
-            .until(() -> !publisher.isAlive());
-      } finally {
-        publisher.destroy();
-      }
-      assertThat(publisher.exitValue()).as(Files.readString(output)).isEqualTo(3);
-      assertThat(log(own, id)).isEqualTo(Api.lines("line", 1, lines));
+      await("the publisher to finish (its output: " + output + ")")
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> !publisher.isAlive());
+    } finally {
+      publisher.destroy();
     }
-  }
-
-  private long lineCount(long id) {
-    return lineCount(api, id);
+    assertThat(publisher.exitValue()).as(Files.readString(output)).isEqualTo(3);
+    assertThat(log(own, id)).isEqualTo(Api.lines("line", 1, lines));
   }
 
   private static long lineCount(Api api, long id) {
