@@ -103,11 +103,19 @@ final class LogUpload implements ReadListener, AsyncListener {
     LogUpload upload =
         new LogUpload(
             async.getRequest().getInputStream(), response, sink, timer, idleSeconds, idle, answer);
-    async.addListener(upload);
-    synchronized (upload) {
-      upload.scheduleIdleCheck(upload.idleNanos);
+    try {
+      async.addListener(upload);
+      synchronized (upload) {
+        upload.scheduleIdleCheck(upload.idleNanos);
+      }
+      upload.in.setReadListener(upload);
+    } catch (RuntimeException e) {
+      synchronized (upload) {
+        upload.done = true;
+        upload.cleanUp();
+      }
+      throw e;
     }
-    upload.in.setReadListener(upload);
   }
 
   @Override
