@@ -46,6 +46,7 @@ public class LogResource {
   @Inject Config config;
   @Inject Json json;
   @Inject LogFlusher flusher;
+  @Inject IngestWorkers workers;
   @Inject LogScanner scanner;
   @Context SecurityContext security;
 
@@ -114,6 +115,7 @@ public class LogResource {
         response,
         sink,
         flusher.executor(),
+        workers.executor(),
         config.integer(Setting.LOG_STREAM_IDLE_SECONDS),
         LogResource::answer);
   }

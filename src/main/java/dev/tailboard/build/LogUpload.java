@@ -11,6 +11,7 @@ import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +59,7 @@ final class LogUpload implements ReadListener, AsyncListener {
   private final AsyncResponse response;
   private final Sink sink;
   private final ScheduledExecutorService timer;
+  private final Executor worker;
   private final long idleNanos;
   private final ConnectionIdleTimeout idleTimeout;
   private final Function<AppendReply, Response> answer;
@@ -71,6 +73,7 @@ final class LogUpload implements ReadListener, AsyncListener {
       AsyncResponse response,
       Sink sink,
       ScheduledExecutorService timer,
+      Executor worker,
       long idleSeconds,
       ConnectionIdleTimeout idleTimeout,
       Function<AppendReply, Response> answer) {
@@ -78,6 +81,7 @@ final class LogUpload implements ReadListener, AsyncListener {
     this.response = response;
     this.sink = sink;
     this.timer = timer;
+    this.worker = worker;
     this.idleNanos = TimeUnit.SECONDS.toNanos(idleSeconds);
     this.idleTimeout = idleTimeout;
     this.answer = answer;
@@ -91,6 +95,7 @@ final class LogUpload implements ReadListener, AsyncListener {
       AsyncResponse response,
       Sink sink,
       ScheduledExecutorService timer,
+      Executor worker,
       long idleSeconds,
       Function<AppendReply, Response> answer)
       throws IOException {
@@ -102,7 +107,14 @@ final class LogUpload implements ReadListener, AsyncListener {
             async.getRequest(), TimeUnit.SECONDS.toMillis(idleSeconds + 30));
     LogUpload upload =
         new LogUpload(
-            async.getRequest().getInputStream(), response, sink, timer, idleSeconds, idle, answer);
+            async.getRequest().getInputStream(),
+            response,
+            sink,
+            timer,
+            worker,
+            idleSeconds,
+            idle,
+            answer);
     try {
       async.addListener(upload);
       synchronized (upload) {
@@ -118,8 +130,16 @@ final class LogUpload implements ReadListener, AsyncListener {
     }
   }
 
+  // The container's callbacks only hand over to a worker (IngestWorkers says why). Reading on
+  // the worker is still non-blocking: it reads while isReady(), and isReady() returning false
+  // makes the container call onDataAvailable again when more bytes come.
+
   @Override
   public void onDataAvailable() {
+    worker.execute(this::pump);
+  }
+
+  private void pump() {
     try {
       synchronized (this) {
         while (!done && in.isReady()) {
@@ -144,6 +164,10 @@ final class LogUpload implements ReadListener, AsyncListener {
 
   @Override
   public void onAllDataRead() {
+    worker.execute(this::end);
+  }
+
+  private void end() {
     Object result;
     synchronized (this) {
       if (done) {
@@ -160,23 +184,28 @@ final class LogUpload implements ReadListener, AsyncListener {
 
   @Override
   public void onError(Throwable t) {
-    broke(t);
+    worker.execute(() -> broke(t));
   }
 
   // AsyncListener: some containers report a broken connection here rather than to the reader
 
   @Override
   public void onError(AsyncEvent event) {
-    broke(event.getThrowable());
+    Throwable t = event.getThrowable();
+    worker.execute(() -> broke(t));
   }
 
   @Override
   public void onTimeout(AsyncEvent event) {
-    broke(new TimeoutException("the container's async timeout"));
+    worker.execute(() -> broke(new TimeoutException("the container's async timeout")));
   }
 
   @Override
   public void onComplete(AsyncEvent event) {
+    worker.execute(this::completedElsewhere);
+  }
+
+  private void completedElsewhere() {
     synchronized (this) {
       if (!done) {
         // completed by someone else (the container shutting down): nothing more will come
@@ -263,11 +292,11 @@ final class LogUpload implements ReadListener, AsyncListener {
         return;
       }
     }
-    broke(
+    // answered by a worker: this is the one flush-deadline thread of every upload
+    TimeoutException timeout =
         new TimeoutException(
-            "no bytes for "
-                + TimeUnit.NANOSECONDS.toSeconds(quiet)
-                + " s (log.streamIdleSeconds)"));
+            "no bytes for " + TimeUnit.NANOSECONDS.toSeconds(quiet) + " s (log.streamIdleSeconds)");
+    worker.execute(() -> broke(timeout));
   }
 
   /** Lines published as they arrive. */
