@@ -6,6 +6,8 @@
 #
 #   .ci/matrix/run.sh                 every container
 #   .ci/matrix/run.sh tomcat11 jetty12  some of them
+#   MATRIX_QUIET_SECONDS=300 .ci/matrix/run.sh tomcat11   a longer quiet step in the streamed
+#                                       upload the smoke suite checks (default 60)
 #
 # Each container's files and logs stay under target/matrix/NAME/ (server.log, smoke.log); a
 # failing step prints them, and a failed container is tried once more from scratch. Exit status:
