@@ -6,6 +6,8 @@
 #
 #   .ci/matrix/run.sh                 every container
 #   .ci/matrix/run.sh tomcat11 jetty12  some of them
+#   MATRIX_QUIET_SECONDS=300 .ci/matrix/run.sh tomcat11   a longer quiet step in the streamed
+#                                       upload the smoke suite checks (default 60)
 #
 # Each container's files and logs stay under target/matrix/NAME/ (server.log, smoke.log); a
 # failing step prints them, and a failed container is tried once more from scratch. Exit status:
@@ -117,6 +119,7 @@ smoke() { # test class -> runs it against the container, output in smoke.log
   timeout "$SMOKE_TIMEOUT" "$TEST_JAVA" -Xmx256m \
     -Dtailboard.it.baseUrl="http://127.0.0.1:$PORT" -Dtailboard.it.secret="$TAILBOARD_SECRET" \
     -Dtailboard.matrix.state="$DIR/state.json" \
+    -Dtailboard.matrix.quietSeconds="${MATRIX_QUIET_SECONDS:-60}" \
     -jar "$DISTS/$(dist_file $CONSOLE_ARTIFACT)" execute --disable-banner --disable-ansi-colors --fail-if-no-tests --details=tree \
     --class-path "$ROOT/target/test-classes:$TEST_CLASSPATH" --select-class "$1" \
     >>"$DIR/smoke.log" 2>&1

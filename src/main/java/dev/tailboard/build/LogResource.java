@@ -7,6 +7,8 @@ import dev.tailboard.web.Json;
 import dev.tailboard.web.ProblemException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -15,17 +17,17 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.StreamingOutput;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Log ingest ({@code POST}) and the raw log ({@code GET}) of a build. */
@@ -44,6 +46,7 @@ public class LogResource {
   @Inject Config config;
   @Inject Json json;
   @Inject LogFlusher flusher;
+  @Inject IngestWorkers workers;
   @Inject LogScanner scanner;
   @Context SecurityContext security;
 
@@ -75,51 +78,60 @@ public class LogResource {
   /**
    * A text/plain body: each line a log line. Without {@code seq} the body is published in batches
    * as it arrives, so {@code cmd | curl -T - URL} streams live; with {@code seq} it is one chunk,
-   * stored (and retried) as a whole.
+   * stored (and retried) as a whole. Either way the body is read with servlet non-blocking I/O
+   * ({@link LogUpload}): a build that is quiet for minutes holds no thread.
    */
   @POST
   @Consumes({MediaType.TEXT_PLAIN, MediaType.APPLICATION_OCTET_STREAM, MediaType.WILDCARD})
   @Produces(MediaType.APPLICATION_JSON)
-  public Response appendText(
+  public void appendText(
       @PathParam("id") long id,
       @QueryParam("seq") Long seq,
       @QueryParam("step") String step,
-      InputStream body)
+      @Context HttpServletRequest request,
+      @Suspended AsyncResponse response)
       throws IOException {
     authorize(id);
-    int maxLine = config.integer(Setting.LOG_MAX_LINE_BYTES);
+    // Both Jersey and RESTEasy start the servlet request's async mode before a method with a
+    // @Suspended parameter runs, which a ReadListener needs.
+    AsyncContext async = request.getAsyncContext();
+    LogUpload.Sink sink;
     if (seq != null) {
-      List<String> lines = new ArrayList<>();
-      LineReader whole =
-          new LineReader(new ByteArrayInputStream(readBounded(body)), Integer.MAX_VALUE);
-      for (String line = whole.readLine(); line != null; line = whole.readLine()) {
-        lines.add(line);
-      }
-      checkChunkSize(lines.size());
-      return answer(builds.appendLog(id, seq, lines, step, null));
+      int maxBytes = config.integer(Setting.LOG_MAX_BODY_BYTES);
+      sink =
+          LogUpload.chunk(
+              maxBytes,
+              lines -> {
+                checkChunkSize(lines.size());
+                return builds.appendLog(id, seq, lines, step, null);
+              });
+    } else {
+      int maxLine = config.integer(Setting.LOG_MAX_LINE_BYTES);
+      StreamingAppend upload = new StreamingAppend(builds, id, step, flusher.executor());
+      sink = LogUpload.streamed(upload, Math.max(maxLine, 1 << 20));
     }
-    LineReader reader = new LineReader(body, Math.max(maxLine, 1 << 20));
-    StreamingAppend upload = new StreamingAppend(builds, id, step, flusher.executor());
-    for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-      upload.add(line);
-      if (!reader.ready()) {
-        upload.flush();
-      }
-    }
-    return answer(upload.finish());
+    LogUpload.start(
+        async,
+        response,
+        sink,
+        flusher.executor(),
+        workers.executor(),
+        config.integer(Setting.LOG_STREAM_IDLE_SECONDS),
+        LogResource::answer);
   }
 
   /** {@code curl -T - URL} uploads with PUT; it is the same append. */
   @PUT
   @Consumes({MediaType.TEXT_PLAIN, MediaType.APPLICATION_OCTET_STREAM, MediaType.WILDCARD})
   @Produces(MediaType.APPLICATION_JSON)
-  public Response putText(
+  public void putText(
       @PathParam("id") long id,
       @QueryParam("seq") Long seq,
       @QueryParam("step") String step,
-      InputStream body)
+      @Context HttpServletRequest request,
+      @Suspended AsyncResponse response)
       throws IOException {
-    return appendText(id, seq, step, body);
+    appendText(id, seq, step, request, response);
   }
 
   @GET

@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
  * Publishes a streamed text body in batches, so {@code cmd | curl -T - URL} is live: a batch goes
  * out when {@link #MAX_BATCH} lines wait, when the reader says the client paused, or at the latest
  * {@link #MAX_DELAY_MILLIS} after its first line arrived. The deadline runs on the flusher's thread
- * because the request thread may be blocked reading the next bytes, and a servlet input stream's
- * {@code available()} cannot be trusted to say when that will happen.
+ * because a client may keep the bytes coming without ever pausing, and because a connection that
+ * breaks is not reported by every container: lines already received are then still published.
  */
 final class StreamingAppend {
 
@@ -70,6 +70,18 @@ final class StreamingAppend {
     } catch (RuntimeException e) {
       failure = e;
     }
+  }
+
+  /**
+   * The upload broke off: publishes the complete lines received and says, for the answer, which
+   * lines of the upload are stored.
+   */
+  synchronized String keep() {
+    flush();
+    if (last == null) {
+      return "No line of this upload is stored.";
+    }
+    return "Lines " + first.first() + " to " + last.last() + " of the log are stored.";
   }
 
   /** Publishes the rest and answers for the whole body: its first and last line. */

@@ -40,6 +40,7 @@ public enum Setting {
   LOG_MAX_LINES_PER_BUILD("log.maxLinesPerBuild", "5000000"),
   LOG_MAX_CHUNK_LINES("log.maxChunkLines", "10000"),
   LOG_MAX_BODY_BYTES("log.maxBodyBytes", "16777216"),
+  LOG_STREAM_IDLE_SECONDS("log.streamIdleSeconds", "1800"),
   SEARCH_MAX_MATCHES("search.maxMatches", "1000"),
   SEARCH_MAX_QUERY_CHARS("search.maxQueryChars", "200"),
   PUBLIC_URL("publicUrl", "");

@@ -18,7 +18,11 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The smoke suite of the container matrix ({@code .ci/matrix/run.sh}): what a user relies on,
@@ -27,10 +31,38 @@ import org.junit.jupiter.api.Test;
  * container on the same data directory and runs {@link ContainerRestartSmoke}, which reads the
  * state this suite leaves in {@code tailboard.matrix.state}.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ContainerSmoke {
 
   static final Duration WAIT = Duration.ofSeconds(30);
+
+  /** Longer than every matrix container's default read or idle timeout (docs/ingest.md). */
+  static final Duration QUIET =
+      Duration.ofSeconds(Long.getLong("tailboard.matrix.quietSeconds", 60));
+
+  private static QuietUpload quietUpload;
+  private static Throwable quietStartFailure;
   private final Api api = Api.publisher();
+
+  @BeforeAll
+  static void startTheQuietUploadFirst() {
+    try {
+      quietUpload = QuietUpload.start(Api.publisher(), QUIET);
+    } catch (Exception | AssertionError e) {
+      // reported by its own test below, not as a failure of every test of the suite
+      quietStartFailure = e;
+    }
+  }
+
+  /** Checked last, after the other tests ran during the quiet step. */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void aStreamedUploadSurvivesAQuietStepAndStoresEveryLine() throws Exception {
+    if (quietStartFailure != null) {
+      throw new AssertionError("the quiet upload did not start", quietStartFailure);
+    }
+    quietUpload.check();
+  }
 
   private static String events(long build) {
     return "/api/builds/" + build + "/events";
