@@ -108,6 +108,7 @@ done
 for scenario in $SCENARIOS; do
   for s in $SERVERS; do
     echo "== $scenario: $s"
+    t=$SECONDS
     case $scenario in
       fanout)
         load "$s" IngestBenchmark -Dbench.results="$results" -Dbench.subscribers="$FANOUT_SUBS" \
@@ -125,8 +126,9 @@ for scenario in $SCENARIOS; do
       stalled)
         load "$s" StalledBenchmark -Dbench.results="$results" -Dbench.stalled="$STALLED" \
           -Dbench.stalledShared="$STALLED_SHARED" -Dbench.stalledLines="$STALLED_LINES" \
-          -Dbench.seconds="$STALLED_SECONDS" ;;
+          -Dbench.seconds="$STALLED_SECONDS" -Dbench.requestTimeoutSeconds=10 ;;
     esac 2>&1 | grep -v '^\s*$' | tee -a "$out/load.log" | grep '^|' || true
+    echo "   ($((SECONDS - t)) s)"
   done
 done
 

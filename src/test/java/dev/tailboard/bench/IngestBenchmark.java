@@ -39,6 +39,13 @@ public final class IngestBenchmark {
   private static final HttpClient HTTP = ServerProbe.http();
   private static final String TOKEN = ItServer.publisher();
 
+  /**
+   * How long a request may wait for its answer's head: a server out of threads must fail the run,
+   * not hang it.
+   */
+  private static final Duration TIMEOUT =
+      Duration.ofSeconds(Long.getLong("bench.requestTimeoutSeconds", 30));
+
   public static void main(String[] args) throws Exception {
     int subscribers = Integer.getInteger("bench.subscribers", 100);
     int burstLines = Integer.getInteger("bench.burstLines", 200_000);
@@ -240,8 +247,7 @@ public final class IngestBenchmark {
           HTTP.send(
               request("/api/builds/" + build + "/log")
                   .header("Content-Type", "application/json")
-                  // a server out of threads must fail the run, not hang it
-                  .timeout(Duration.ofSeconds(30))
+                  .timeout(TIMEOUT)
                   .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
@@ -260,6 +266,7 @@ public final class IngestBenchmark {
     HttpResponse<String> r =
         HTTP.send(
             request("/api/builds")
+                .timeout(TIMEOUT)
                 .header("Content-Type", "application/json")
                 .POST(
                     HttpRequest.BodyPublishers.ofString(
@@ -288,8 +295,7 @@ public final class IngestBenchmark {
       HttpRequest.Builder req =
           request("/api/builds/" + build + "/events")
               .header("Accept", "text/event-stream")
-              // until the answer's head only: a server out of threads fails the run, not hangs it
-              .timeout(Duration.ofSeconds(30));
+              .timeout(TIMEOUT);
       if (lastEventId != null) {
         req.header("Last-Event-ID", lastEventId);
       }

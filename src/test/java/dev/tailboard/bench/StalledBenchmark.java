@@ -45,10 +45,12 @@ public final class StalledBenchmark {
     int rate = Integer.getInteger("bench.rate", 1_000);
     int chunk = Integer.getInteger("bench.chunk", 10);
     int seconds = Integer.getInteger("bench.seconds", 5);
+    // as the replay scenario stores its 100,000 lines: events of about 8.5 KB
+    int bigChunk = Integer.getInteger("bench.stalledChunk", 100);
 
     long big = IngestBenchmark.createBuild("bench/stalled");
     long start = System.nanoTime();
-    IngestBenchmark.publish(big, lines, 1_000, 0);
+    IngestBenchmark.publish(big, lines, bigChunk, 0);
     finish(big);
     double publishSeconds = (System.nanoTime() - start) / 1e9;
     boolean sharedRoute = answers("/api/streams?s=a." + IngestBenchmark.createBuild("bench/probe"));
@@ -66,7 +68,7 @@ public final class StalledBenchmark {
       sockets.add(stall(base, target, token));
     }
     long opened = System.nanoTime();
-    int answered = awaitAnswered(sockets, base.getPort(), Duration.ofSeconds(20));
+    int answered = awaitAnswered(sockets, base.getPort(), Duration.ofSeconds(15));
     long in = System.nanoTime();
     Phase with = Phase.measure(rate, chunk, seconds);
     double withinSeconds = (System.nanoTime() - in) / 1e9;
@@ -97,8 +99,14 @@ public final class StalledBenchmark {
         with.max(),
         with.p(99) / quiet.p(99));
     System.out.printf(
-        "| stalled: healthy lines delivered, quiet / with | %,d of %,d / %,d of %,d |%n",
-        quiet.delivered, quiet.expected, with.delivered, with.expected);
+        "| stalled: healthy lines delivered, quiet / with | %,d of %,d in %.1f s / %,d of %,d in"
+            + " %.1f s |%n",
+        quiet.delivered,
+        quiet.expected,
+        quiet.seconds,
+        with.delivered,
+        with.expected,
+        with.seconds);
     System.out.printf(
         "| stalled: server threads, heap after GC, RSS: quiet → with | %d → %d threads, %.1f →"
             + " %.1f MiB, %.1f → %.1f MiB |%n",
@@ -133,6 +141,10 @@ public final class StalledBenchmark {
             chunk,
             "seconds",
             seconds,
+            "phaseSecondsQuiet",
+            quiet.seconds,
+            "phaseSecondsStalled",
+            with.seconds,
             "p50Quiet",
             quiet.p(50),
             "p99Quiet",
@@ -179,16 +191,23 @@ public final class StalledBenchmark {
    * as lost.
    */
   private record Phase(
-      long threads, long heap, long rss, long[] latencies, long delivered, long expected) {
+      long threads,
+      long heap,
+      long rss,
+      long[] latencies,
+      long delivered,
+      long expected,
+      double seconds) {
 
     static Phase measure(int rate, int chunk, int seconds) throws Exception {
       long threads = ServerProbe.threads();
       long heap = ServerProbe.heapAfterGc();
       long rss = ServerProbe.rss();
-      long build = IngestBenchmark.createBuild("bench/stalled-healthy");
       int total = rate * seconds;
+      long start = System.nanoTime();
       IngestBenchmark.Subscriber healthy = null;
       try {
+        long build = IngestBenchmark.createBuild("bench/stalled-healthy");
         healthy = IngestBenchmark.subscribe(build, 1, total).get(0);
         IngestBenchmark.publish(build, total, chunk, rate);
         healthy.awaitLines(total, Duration.ofSeconds(seconds));
@@ -203,7 +222,8 @@ public final class StalledBenchmark {
         got = Arrays.copyOf(healthy.latencies(), (int) Math.min(delivered, total));
       }
       Arrays.sort(got);
-      return new Phase(threads, heap, rss, got, delivered, total);
+      return new Phase(
+          threads, heap, rss, got, delivered, total, (System.nanoTime() - start) / 1e9);
     }
 
     double p(int percentile) {
