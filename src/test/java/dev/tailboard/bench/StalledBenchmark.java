@@ -78,6 +78,8 @@ public final class StalledBenchmark {
       s.close();
     }
 
+    // -1 (no figure) when a phase received nothing to take a percentile of
+    double ratio = quiet.p(99) > 0 && with.p(99) > 0 ? with.p(99) / quiet.p(99) : -1;
     String kind = sharedRoute ? "/api/streams connections" : "more plain streams (no /api/streams)";
     System.out.println();
     System.out.println("| scenario | figure |\n|---|---|");
@@ -91,13 +93,7 @@ public final class StalledBenchmark {
     System.out.printf(
         "| stalled: healthy subscriber p50 / p99 / max, quiet → with stalled readers | %.1f / %.1f"
             + " / %.1f → %.1f / %.1f / %.1f ms (p99 ×%.2f) |%n",
-        quiet.p(50),
-        quiet.p(99),
-        quiet.max(),
-        with.p(50),
-        with.p(99),
-        with.max(),
-        with.p(99) / quiet.p(99));
+        quiet.p(50), quiet.p(99), quiet.max(), with.p(50), with.p(99), with.max(), ratio);
     System.out.printf(
         "| stalled: healthy lines delivered, quiet / with | %,d of %,d in %.1f s / %,d of %,d in"
             + " %.1f s |%n",
@@ -158,7 +154,7 @@ public final class StalledBenchmark {
             "maxStalled",
             with.max(),
             "p99Ratio",
-            with.p(99) / quiet.p(99),
+            ratio,
             "quietDeliveries",
             quiet.delivered,
             "quietExpected",
