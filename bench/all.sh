@@ -4,6 +4,8 @@
 #   rooms   200 rooms x 10 WebSocket members, one chat per member per second: p50/p99/max
 #   idle    8,000 idle SSE streams + 8,000 idle WebSocket members: held?, heap after GC, RSS
 #   replay  a subscriber resuming with Last-Event-ID over 100,000 stored lines
+#   stalled a healthy subscriber's p50/p99 alone, then beside 200 + 50 streams of a finished
+#           100,000-line build that never read; server threads and heap after GC, lines lost
 # Builds what it needs (mvn test-compile, npm ci), starts the three servers on free ports of
 # 127.0.0.1 — Tailboard (mvn jetty:run, fresh H2 data directory), the bare-Jetty peer
 # (BareJettyPeer) and the Node peer (bench/node-peer, npm ws) — then runs each scenario against
@@ -19,8 +21,13 @@ FANOUT_SUBS=${FANOUT_SUBS:-500} FANOUT_RATE=${FANOUT_RATE:-5000} FANOUT_SECONDS=
 ROOMS=${ROOMS:-200} ROOM_MEMBERS=${ROOM_MEMBERS:-10} ROOM_SECONDS=${ROOM_SECONDS:-15}
 IDLE_SSE=${IDLE_SSE:-8000} IDLE_WS=${IDLE_WS:-8000} IDLE_HOLD=${IDLE_HOLD:-20}
 REPLAY_LINES=${REPLAY_LINES:-100000}
+STALLED=${STALLED:-200} STALLED_SHARED=${STALLED_SHARED:-50} STALLED_LINES=${STALLED_LINES:-100000}
+# Each phase of the stalled scenario publishes for this long and waits as long again at most:
+# with the server's threads and heap read first, the phase with stalled readers must end inside
+# Tailboard's sse.writeTimeoutSeconds (10 s), after which it cuts them.
+STALLED_SECONDS=${STALLED_SECONDS:-5}
 SERVERS=${BENCH_SERVERS:-"tailboard jetty node"}
-SCENARIOS=${BENCH_SCENARIOS:-"fanout rooms idle replay"}
+SCENARIOS=${BENCH_SCENARIOS:-"fanout rooms idle replay stalled"}
 
 # 16,000 idle sockets at the server and as many in the load JVM: each process needs more files
 # than the usual soft limit of 1,024; this machine's hard limit is 20,000.
@@ -59,9 +66,12 @@ for s in $SERVERS; do
   port[$s]=$(free_port)
   case $s in
     tailboard)
+      # Every load client comes from 127.0.0.1: the idle scenario holds 16,000 connections, far
+      # past the default of 1,000 per client address.
       MAVEN_OPTS="-Xmx${BENCH_SERVER_HEAP:-1g} ${BENCH_SERVER_JVM:-}" mvn -q -B jetty:run \
         -Dspotless.check.skip=true -Djetty.http.port="${port[$s]}" -Djetty.http.host=127.0.0.1 \
-        -Dtailboard.dataDir="$data" -Dtailboard.secret="$secret" ${BENCH_SERVER_OPTS:-} \
+        -Dtailboard.dataDir="$data" -Dtailboard.secret="$secret" \
+        -Dtailboard.limits.connectionsPerClient=100000 ${BENCH_SERVER_OPTS:-} \
         >"$out/server-tailboard.log" 2>&1 &
       ;;
     jetty)
@@ -98,6 +108,7 @@ done
 for scenario in $SCENARIOS; do
   for s in $SERVERS; do
     echo "== $scenario: $s"
+    t=$SECONDS
     case $scenario in
       fanout)
         load "$s" IngestBenchmark -Dbench.results="$results" -Dbench.subscribers="$FANOUT_SUBS" \
@@ -112,7 +123,12 @@ for scenario in $SCENARIOS; do
       replay)
         load "$s" IngestBenchmark -Dbench.results="$results" -Dbench.seconds=0 \
           -Dbench.burstLines=0 -Dbench.replayLines="$REPLAY_LINES" ;;
+      stalled)
+        load "$s" StalledBenchmark -Dbench.results="$results" -Dbench.stalled="$STALLED" \
+          -Dbench.stalledShared="$STALLED_SHARED" -Dbench.stalledLines="$STALLED_LINES" \
+          -Dbench.seconds="$STALLED_SECONDS" -Dbench.requestTimeoutSeconds=10 ;;
     esac 2>&1 | grep -v '^\s*$' | tee -a "$out/load.log" | grep '^|' || true
+    echo "   ($((SECONDS - t)) s)"
   done
 done
 

@@ -5,6 +5,7 @@
 //
 //   POST /api/builds                  -> 201 {"id": N}; event 1 of the build is `build`
 //   POST /api/builds/{id}/log         {"lines": [...]} -> one `log` event, written to every stream
+//   POST /api/builds/{id}/status      {"status": S} -> one `status` event (streams stay open)
 //   GET  /api/builds/{id}/events      SSE: events after Last-Event-ID (header or ?lastEventId=)
 //                                     replayed from memory, then live; `: ping` every 15 s
 //   WS   /ws/rooms/{room}             hello -> welcome; chat -> {type: chat, text} to every member
@@ -63,6 +64,17 @@ async function appendLog(build, req, res) {
   json(res, 200, { first, last: build.lines, lastEventId: id });
 }
 
+// A finished build for the stalled-reader scenario; its streams are not ended.
+async function setStatus(build, req, res) {
+  const { status } = JSON.parse(await readBody(req));
+  const event = sseEvent(build.events.length + 1, 'status', JSON.stringify({ status }));
+  build.events.push(event);
+  for (const stream of build.streams) {
+    stream.write(event);
+  }
+  json(res, 200, { status });
+}
+
 function stream(build, req, res, url) {
   const header = req.headers['last-event-id'] || url.searchParams.get('lastEventId');
   let after = Number.parseInt(header || '0', 10);
@@ -111,6 +123,9 @@ async function handle(req, res) {
   }
   if (path[3] === 'log' && req.method === 'POST') {
     return appendLog(build, req, res);
+  }
+  if (path[3] === 'status' && req.method === 'POST') {
+    return setStatus(build, req, res);
   }
   if (path[3] === 'events' && req.method === 'GET') {
     return stream(build, req, res, url);

@@ -57,7 +57,23 @@ public final class BenchReport {
           new Metric("idle", "heapPerConnKiB", "idle: heap per connection", "KiB", true),
           new Metric("idle", "rssMiB", "idle: server RSS, all held", "MiB", true),
           new Metric("replay", "median", "replay: time to the last line", "ms", true),
-          new Metric("replay", "throughput", "replay: lines/s", "/s", false));
+          new Metric("replay", "throughput", "replay: lines/s", "/s", false),
+          new Metric("stalled", "p99Quiet", "stalled: healthy p99, quiet", "ms", true),
+          new Metric(
+              "stalled", "p99Stalled", "stalled: healthy p99 with stalled readers", "ms", true),
+          new Metric("stalled", "p99Ratio", "stalled: healthy p99 with ÷ quiet", "×", true),
+          new Metric(
+              "stalled", "deliveredPct", "stalled: healthy lines delivered, with them", "%", false),
+          new Metric("stalled", "lost", "stalled: healthy lines lost, both phases", "", true),
+          new Metric(
+              "stalled", "heldAtEnd", "stalled: stalled readers still open at end", "", false),
+          new Metric("stalled", "threadsQuiet", "stalled: server threads, quiet", "", true),
+          new Metric("stalled", "threadsStalled", "stalled: server threads with them", "", true),
+          new Metric(
+              "stalled", "heapQuietMiB", "stalled: server heap after GC, quiet", "MiB", true),
+          new Metric(
+              "stalled", "heapStalledMiB", "stalled: server heap after GC with them", "MiB", true),
+          new Metric("stalled", "rssStalledMiB", "stalled: server RSS with them", "MiB", true));
 
   /** The bars of the chart: one panel each. */
   private static final List<String> CHART =
@@ -67,7 +83,10 @@ public final class BenchReport {
           "rooms/p99",
           "idle/heapMiB",
           "idle/rssMiB",
-          "replay/median");
+          "replay/median",
+          "stalled/p99Ratio",
+          "stalled/threadsStalled",
+          "stalled/heapStalledMiB");
 
   public static void main(String[] args) throws IOException {
     Path results = Path.of(args[0]);
@@ -131,14 +150,16 @@ public final class BenchReport {
       return "—";
     }
     String number =
-        Math.abs(v) >= 1000
+        Math.abs(v) >= 1000 || (unit.isEmpty() && v == Math.rint(v))
             ? String.format(Locale.ROOT, "%,.0f", v)
             : Math.abs(v) >= 100
                 ? String.format(Locale.ROOT, "%.0f", v)
                 : Math.abs(v) >= 10
                     ? String.format(Locale.ROOT, "%.1f", v)
                     : String.format(Locale.ROOT, "%.2f", v);
-    return unit.isEmpty() || unit.equals("/s") ? number : number + " " + unit;
+    return unit.isEmpty() || unit.equals("/s")
+        ? number
+        : unit.equals("×") ? number + unit : number + " " + unit;
   }
 
   private static String ratio(Double t, Double peer) {

@@ -1,13 +1,10 @@
 package dev.tailboard.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tailboard.testing.ItServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -29,7 +26,6 @@ import java.util.List;
  */
 public final class IdleBenchmark {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int ROOM_SIZE = 10;
 
   public static void main(String[] args) throws Exception {
@@ -38,7 +34,7 @@ public final class IdleBenchmark {
     int hold = Integer.getInteger("bench.holdSeconds", 20);
     URI base = URI.create(ItServer.baseUrl());
     String token = ItServer.publisher();
-    long build = createBuild(base, token);
+    long build = IngestBenchmark.createBuild("bench/idle");
     long heapBefore = ServerProbe.heapAfterGc();
     long rssBefore = ServerProbe.rss();
 
@@ -46,16 +42,7 @@ public final class IdleBenchmark {
     String host = base.getHost() + ":" + base.getPort();
     List<Conn> conns = new ArrayList<>();
     for (int i = 0; i < sse; i++) {
-      conns.add(
-          new Conn(
-              false,
-              "GET /api/builds/"
-                  + build
-                  + "/events HTTP/1.1\r\nHost: "
-                  + host
-                  + "\r\nAccept: text/event-stream\r\nAuthorization: Bearer "
-                  + token
-                  + "\r\n\r\n"));
+      conns.add(new Conn(false, sseRequest(base, "/api/builds/" + build + "/events", token)));
     }
     for (int i = 0; i < ws; i++) {
       conns.add(
@@ -151,6 +138,19 @@ public final class IdleBenchmark {
     System.exit(0);
   }
 
+  /** The raw HTTP/1.1 request of an SSE stream, for clients that write their own bytes. */
+  static String sseRequest(URI base, String target, String token) {
+    return "GET "
+        + target
+        + " HTTP/1.1\r\nHost: "
+        + base.getHost()
+        + ":"
+        + base.getPort()
+        + "\r\nAccept: text/event-stream\r\nAuthorization: Bearer "
+        + token
+        + "\r\n\r\n";
+  }
+
   private static void handle(Selector selector) {
     for (SelectionKey key : selector.selectedKeys()) {
       Conn c = (Conn) key.attachment();
@@ -165,19 +165,6 @@ public final class IdleBenchmark {
       }
     }
     selector.selectedKeys().clear();
-  }
-
-  private static long createBuild(URI base, String token) throws Exception {
-    HttpResponse<String> r =
-        ServerProbe.http()
-            .send(
-                HttpRequest.newBuilder(base.resolve("/api/builds"))
-                    .header("Authorization", "Bearer " + token)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"project\":\"bench/idle\"}"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-    return JSON.readTree(r.body()).get("id").asLong();
   }
 
   enum State {

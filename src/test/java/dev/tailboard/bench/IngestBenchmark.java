@@ -39,6 +39,13 @@ public final class IngestBenchmark {
   private static final HttpClient HTTP = ServerProbe.http();
   private static final String TOKEN = ItServer.publisher();
 
+  /**
+   * How long a request may wait for its answer's head: a server out of threads must fail the run,
+   * not hang it.
+   */
+  private static final Duration TIMEOUT =
+      Duration.ofSeconds(Long.getLong("bench.requestTimeoutSeconds", 30));
+
   public static void main(String[] args) throws Exception {
     int subscribers = Integer.getInteger("bench.subscribers", 100);
     int burstLines = Integer.getInteger("bench.burstLines", 200_000);
@@ -62,7 +69,7 @@ public final class IngestBenchmark {
   }
 
   private static void burst(int subs, int total, int chunk, StringBuilder report) throws Exception {
-    long build = createBuild();
+    long build = createBuild("bench/ingest");
     List<Subscriber> readers = subscribe(build, subs, total);
     long start = System.nanoTime();
     publish(build, total, chunk, 0);
@@ -86,7 +93,7 @@ public final class IngestBenchmark {
 
   private static void paced(int subs, int rate, int seconds, int chunk, StringBuilder report)
       throws Exception {
-    long build = createBuild();
+    long build = createBuild("bench/ingest");
     int total = rate * seconds;
     List<Subscriber> readers = subscribe(build, subs, total);
     long cpuBefore = ServerProbe.cpuNanos();
@@ -150,7 +157,7 @@ public final class IngestBenchmark {
   }
 
   private static void replay(int lines, int chunk, StringBuilder report) throws Exception {
-    long build = createBuild();
+    long build = createBuild("bench/ingest");
     publish(build, lines, chunk, 0);
     List<Double> times = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
@@ -188,7 +195,7 @@ public final class IngestBenchmark {
             ServerProbe.rss() / 1048576.0));
   }
 
-  private static double pct(long[] sorted, int p) {
+  static double pct(long[] sorted, int p) {
     int i = (int) Math.min(sorted.length - 1, Math.ceil(sorted.length * (double) p / 100.0) - 1);
     return sorted[Math.max(0, i)] / 1000.0;
   }
@@ -198,7 +205,7 @@ public final class IngestBenchmark {
     System.out.println(scenario + ": " + figure);
   }
 
-  private static List<Subscriber> subscribe(long build, int n, int expected) throws Exception {
+  static List<Subscriber> subscribe(long build, int n, int expected) throws Exception {
     List<Subscriber> readers = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       readers.add(new Subscriber(build, expected, true, null));
@@ -210,7 +217,7 @@ public final class IngestBenchmark {
   }
 
   /** Publishes {@code total} lines in chunks; {@code rate} lines/s, or as fast as it can if 0. */
-  private static void publish(long build, int total, int chunk, int rate) throws Exception {
+  static void publish(long build, int total, int chunk, int rate) throws Exception {
     long start = System.nanoTime();
     String pad = "x".repeat(60);
     for (int sent = 0; sent < total; sent += chunk) {
@@ -240,6 +247,7 @@ public final class IngestBenchmark {
           HTTP.send(
               request("/api/builds/" + build + "/log")
                   .header("Content-Type", "application/json")
+                  .timeout(TIMEOUT)
                   .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
@@ -254,18 +262,21 @@ public final class IngestBenchmark {
     return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
   }
 
-  private static long createBuild() throws Exception {
+  static long createBuild(String project) throws Exception {
     HttpResponse<String> r =
         HTTP.send(
             request("/api/builds")
+                .timeout(TIMEOUT)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"project\":\"bench/ingest\"}"))
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        JSON.writeValueAsString(java.util.Map.of("project", project))))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     return JSON.readTree(r.body()).get("id").asLong();
   }
 
-  private static HttpRequest.Builder request(String path) {
+  static HttpRequest.Builder request(String path) {
     return HttpRequest.newBuilder(URI.create(ItServer.baseUrl() + path))
         .header("Authorization", "Bearer " + TOKEN);
   }
@@ -282,7 +293,9 @@ public final class IngestBenchmark {
         throws Exception {
       latencies = recordLatency ? new long[expected] : new long[0];
       HttpRequest.Builder req =
-          request("/api/builds/" + build + "/events").header("Accept", "text/event-stream");
+          request("/api/builds/" + build + "/events")
+              .header("Accept", "text/event-stream")
+              .timeout(TIMEOUT);
       if (lastEventId != null) {
         req.header("Last-Event-ID", lastEventId);
       }
@@ -331,6 +344,10 @@ public final class IngestBenchmark {
           .atMost(max)
           .pollInterval(Duration.ofMillis(2))
           .until(() -> lines.get() >= n);
+    }
+
+    long lines() {
+      return lines.get();
     }
 
     long[] latencies() {

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>{@code bench.serverPid}: the server's process (a JVM, or Node), for RSS and CPU time from
- *       {@code /proc}, and for the heap after a full GC through {@code jcmd};
+ *       {@code /proc} (and its thread count), and for the heap after a full GC through {@code
+ *       jcmd};
  *   <li>{@code bench.heapUrl}: instead of jcmd, a URL that runs a full GC and answers {@code
  *       process.memoryUsage()} (the Node peer);
  *   <li>{@code bench.server}, {@code bench.results}: the server's name and a file to which each
@@ -72,12 +73,23 @@ final class ServerProbe {
 
   /** Resident set size of the server process, in bytes; -1 when unknown. */
   static long rss() throws IOException {
+    long kib = status("VmRSS:");
+    return kib < 0 ? -1 : kib * 1024;
+  }
+
+  /** Threads of the server process (a JVM's, or Node's workers and libuv pool); -1 when unknown. */
+  static long threads() throws IOException {
+    return status("Threads:");
+  }
+
+  /** The number of a field of {@code /proc/PID/status}; -1 when unknown. */
+  private static long status(String field) throws IOException {
     if (PID < 0) {
       return -1;
     }
     for (String line : Files.readAllLines(Path.of("/proc/" + PID + "/status"))) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+      if (line.startsWith(field)) {
+        return Long.parseLong(line.replaceAll("\\D", ""));
       }
     }
     return -1;
