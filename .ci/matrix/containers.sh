@@ -15,7 +15,7 @@ CONTAINERS=(
   "payara7|fish.payara.extras:payara-micro:7.2025.1:jar|tailboard-ee.war|21|works"
   "glassfish7|org.glassfish.main.distributions:glassfish:7.0.21:zip|tailboard-ee.war|17|works"
   "wildfly39|org.wildfly:wildfly-dist:39.0.1.Final:tar.gz|tailboard-ee.war|17|works"
-  "liberty|io.openliberty:openliberty-runtime:26.0.0.3:zip|tailboard-ee.war|17|broken: flaky in the full matrix, a live SSE stream resumed at the newest id sometimes gets no event within 30 s (README, Deploy)"
+  "liberty|io.openliberty:openliberty-runtime:26.0.0.3:zip|tailboard-ee.war|17|works"
 )
 
 # ---- Jetty 12 standalone (ee10): JETTY_HOME from jetty-home, a JETTY_BASE of our own
