@@ -21,6 +21,7 @@ public enum Setting {
   SSE_QUEUE_EVENTS("sse.queueEvents", "256"),
   SSE_QUEUE_BYTES("sse.queueBytes", "4194304"),
   SSE_WRITER_THREADS("sse.writerThreads", "8"),
+  SSE_REPLAY_THREADS("sse.replayThreads", "2"),
   SSE_WRITE_TIMEOUT_SECONDS("sse.writeTimeoutSeconds", "10"),
   SSE_REPLAY_PAGE("sse.replayPage", "500"),
   SSE_REPLAY_PAGE_BYTES("sse.replayPageBytes", "65536"),

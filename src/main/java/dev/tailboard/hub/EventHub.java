@@ -65,6 +65,7 @@ public class EventHub {
   private final Set<Subscription> all = ConcurrentHashMap.newKeySet();
 
   private Executor writers;
+  private Executor replayers;
   private ScheduledExecutorService ticker;
   private HubLimits limits;
 
@@ -88,6 +89,7 @@ public class EventHub {
     this.metrics = metrics;
     this.limits = limits;
     this.writers = writers;
+    this.replayers = writers;
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new ReentrantLock();
     }
@@ -105,6 +107,14 @@ public class EventHub {
         Threads.pool(
             "tailboard-writer",
             threads,
+            new LinkedBlockingQueue<>(100_000),
+            new ThreadPoolExecutor.AbortPolicy());
+    // store replays read pages and fill sockets: their own few threads, so live events never
+    // wait in a queue behind them (the OS still shares the cores between both)
+    replayers =
+        Threads.pool(
+            "tailboard-replay",
+            config.integer(Setting.SSE_REPLAY_THREADS),
             new LinkedBlockingQueue<>(100_000),
             new ThreadPoolExecutor.AbortPolicy());
     limits =
@@ -130,14 +140,16 @@ public class EventHub {
   void stop() {
     ticker.shutdownNow();
     all.forEach(Subscription::cancel);
-    ThreadPoolExecutor pool = (ThreadPoolExecutor) writers;
-    pool.shutdown();
-    try {
-      pool.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    for (Executor e : List.of(writers, replayers)) {
+      ThreadPoolExecutor pool = (ThreadPoolExecutor) e;
+      pool.shutdown();
+      try {
+        pool.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+      }
+      pool.shutdownNow();
     }
-    pool.shutdownNow();
   }
 
   /** Creates a build (event 1) and announces it on the global feed. */
@@ -295,7 +307,8 @@ public class EventHub {
   }
 
   private Subscription newSubscription(long topic, Delivery delivery) {
-    return new Subscription(topic, delivery, limits, writers, merger, metrics, store, this::ended);
+    return new Subscription(
+        topic, delivery, limits, writers, replayers, merger, metrics, store, this::ended);
   }
 
   /*

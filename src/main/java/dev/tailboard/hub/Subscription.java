@@ -41,6 +41,7 @@ public final class Subscription {
   private final Delivery delivery;
   private final HubLimits limits;
   private final Executor writers;
+  private final Executor replayers;
   private final LogMerger merger;
   private final HubMetrics metrics;
   private final EventStore store;
@@ -58,7 +59,11 @@ public final class Subscription {
   private boolean closing;
   private boolean aborting;
   private boolean ended;
-  private boolean replaying;
+  private volatile boolean replaying;
+
+  /** Bytes replayed so far: a replay past its first page moves to the replay threads. */
+  private volatile long replayed;
+
   private boolean heartbeatDue;
   private int drops;
   private long endAtId = Long.MAX_VALUE;
@@ -75,6 +80,7 @@ public final class Subscription {
       Delivery delivery,
       HubLimits limits,
       Executor writers,
+      Executor replayers,
       LogMerger merger,
       HubMetrics metrics,
       EventStore store,
@@ -83,6 +89,7 @@ public final class Subscription {
     this.delivery = delivery;
     this.limits = limits;
     this.writers = writers;
+    this.replayers = replayers;
     this.merger = merger;
     this.metrics = metrics;
     this.store = store;
@@ -200,7 +207,11 @@ public final class Subscription {
     queuedBytes = 0;
     if (scheduled && abort) {
       // the drain may be parked on a full connection: aborting it wakes the drain
-      execute(delivery::abort);
+      try {
+        writers.execute(delivery::abort);
+      } catch (RejectedExecutionException e) {
+        delivery.abort();
+      }
     }
     schedule();
   }
@@ -213,9 +224,14 @@ public final class Subscription {
     execute(this::drain);
   }
 
+  /**
+   * Runs a turn of the drain: on the replay threads while it replays from the store past its first
+   * page, so that a reconnect storm or readers of a big finished build never make live events (or a
+   * newcomer's short replay) queue behind them.
+   */
   private void execute(Runnable task) {
     try {
-      writers.execute(task);
+      (replaying && replayed >= limits.replayPageBytes() ? replayers : writers).execute(task);
     } catch (RejectedExecutionException e) {
       // the hub is shutting down: nothing will deliver, so end now
       closing = true;
@@ -238,7 +254,7 @@ public final class Subscription {
         write(next);
         bytes += next.weight();
       }
-      writers.execute(this::drain); // yield to the others, keep the turn
+      execute(this::drain); // yield to the others, keep the turn
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.FINE, "Subscriber gone", e);
       synchronized (this) {
@@ -278,7 +294,9 @@ public final class Subscription {
         }
         if (pageIndex < page.size()) {
           metrics.onReplayed();
-          return page.get(pageIndex++);
+          StoredEvent e = page.get(pageIndex++);
+          replayed += e.weight();
+          return e;
         }
         dropsBefore = drops;
         after = lastSent;
