@@ -1,7 +1,7 @@
 package dev.tailboard.hub;
 
-import dev.tailboard.build.Build;
-import dev.tailboard.build.NewBuild;
+import dev.tailboard.builds.Build;
+import dev.tailboard.builds.NewBuild;
 import dev.tailboard.config.Config;
 import dev.tailboard.config.Setting;
 import dev.tailboard.config.Threads;

@@ -3,7 +3,7 @@ package dev.tailboard.room;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tailboard.auth.Caller;
-import dev.tailboard.build.Build;
+import dev.tailboard.builds.Build;
 import dev.tailboard.config.Config;
 import dev.tailboard.config.Setting;
 import dev.tailboard.config.Threads;

@@ -1,8 +1,8 @@
 package dev.tailboard.store;
 
-import dev.tailboard.build.Build;
-import dev.tailboard.build.BuildFilter;
-import dev.tailboard.build.NewBuild;
+import dev.tailboard.builds.Build;
+import dev.tailboard.builds.BuildFilter;
+import dev.tailboard.builds.NewBuild;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;

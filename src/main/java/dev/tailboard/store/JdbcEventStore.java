@@ -1,11 +1,11 @@
 package dev.tailboard.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import dev.tailboard.build.Build;
-import dev.tailboard.build.BuildFilter;
-import dev.tailboard.build.BuildStatus;
-import dev.tailboard.build.NewBuild;
-import dev.tailboard.build.Step;
+import dev.tailboard.builds.Build;
+import dev.tailboard.builds.BuildFilter;
+import dev.tailboard.builds.BuildStatus;
+import dev.tailboard.builds.NewBuild;
+import dev.tailboard.builds.Step;
 import dev.tailboard.web.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

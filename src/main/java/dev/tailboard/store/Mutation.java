@@ -1,6 +1,6 @@
 package dev.tailboard.store;
 
-import dev.tailboard.build.Build;
+import dev.tailboard.builds.Build;
 import java.util.List;
 
 /**

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
@@ -268,28 +269,32 @@ public final class StalledBenchmark {
   }
 
   /** Waits until every socket has bytes from the server waiting, or is no longer established. */
-  private static int awaitAnswered(List<Socket> sockets, int serverPort, Duration max)
-      throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + max.toNanos();
-    int answered;
-    do {
-      Map<Integer, long[]> table = tcp(serverPort);
-      answered = 0;
-      int gone = 0;
-      for (Socket s : sockets) {
-        long[] row = table.get(s.getLocalPort());
-        if (row == null || row[0] != ESTABLISHED) {
-          gone++;
-        } else if (row[1] > 0) {
-          answered++;
-        }
-      }
-      if (answered + gone == sockets.size()) {
-        return answered;
-      }
-      Thread.sleep(50);
-    } while (System.nanoTime() < deadline);
-    return answered;
+  private static int awaitAnswered(List<Socket> sockets, int serverPort, Duration max) {
+    int[] answered = {0};
+    try {
+      Awaitility.await()
+          .atMost(max)
+          .pollInterval(Duration.ofMillis(50))
+          .until(
+              () -> {
+                Map<Integer, long[]> table = tcp(serverPort);
+                int yes = 0;
+                int gone = 0;
+                for (Socket s : sockets) {
+                  long[] row = table.get(s.getLocalPort());
+                  if (row == null || row[0] != ESTABLISHED) {
+                    gone++;
+                  } else if (row[1] > 0) {
+                    yes++;
+                  }
+                }
+                answered[0] = yes;
+                return yes + gone == sockets.size();
+              });
+    } catch (ConditionTimeoutException e) {
+      // reported as the count answered by then, not as a failed run
+    }
+    return answered[0];
   }
 
   private static int established(List<Socket> sockets, int serverPort) throws IOException {

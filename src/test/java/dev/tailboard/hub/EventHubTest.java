@@ -3,8 +3,8 @@ package dev.tailboard.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.tailboard.build.Build;
-import dev.tailboard.build.LogChunk;
+import dev.tailboard.builds.Build;
+import dev.tailboard.builds.LogChunk;
 import dev.tailboard.config.Threads;
 import dev.tailboard.metrics.Metrics;
 import dev.tailboard.store.Mutation;

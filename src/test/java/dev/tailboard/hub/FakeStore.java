@@ -1,8 +1,8 @@
 package dev.tailboard.hub;
 
-import dev.tailboard.build.Build;
-import dev.tailboard.build.BuildFilter;
-import dev.tailboard.build.NewBuild;
+import dev.tailboard.builds.Build;
+import dev.tailboard.builds.BuildFilter;
+import dev.tailboard.builds.NewBuild;
 import dev.tailboard.store.EventStore;
 import dev.tailboard.store.Mutation;
 import dev.tailboard.store.Outcome;

@@ -1,4 +1,0 @@
-package dev.tailboard.build;
-
-/** The body of {@code POST /api/builds}. */
-public record NewBuild(String project, String title, String ref, String commit, String url) {}

@@ -1,4 +1,0 @@
-package dev.tailboard.build;
-
-/** The data of a {@code status} event. */
-public record StatusChange(String status, String ts) {}

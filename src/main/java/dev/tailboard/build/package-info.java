@@ -1,6 +1,0 @@
-/**
- * Builds: the HTTP API to create builds and publish their logs, steps and status, the SSE streams
- * and long-poll that follow them, and the rules of a build's life ({@link
- * dev.tailboard.build.BuildService}).
- */
-package dev.tailboard.build;

@@ -1,0 +1,104 @@
+package dev.tailboard.builds;
+
+import dev.tailboard.auth.Access;
+import dev.tailboard.hub.EventHub;
+import dev.tailboard.store.EventStore;
+import dev.tailboard.web.ProblemException;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+
+/** Creating, listing and reading builds, and their steps and status. */
+@Path("/builds")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class BuildResource {
+
+  @Inject EventHub hub;
+  @Inject EventStore store;
+  @Inject BuildService builds;
+  @Inject Access access;
+  @Context SecurityContext security;
+  @Context UriInfo uri;
+
+  /** The body of a step report. */
+  public record StepReport(String name, String status) {}
+
+  /** The body of a status report. */
+  public record StatusReport(String status) {}
+
+  @POST
+  public Response create(NewBuild body, @HeaderParam("Idempotency-Key") String key) {
+    if (body == null) {
+      throw ProblemException.badRequest("A JSON body with at least 'project' is required");
+    }
+    access.requirePublish(security, BuildService.validNew(body).project());
+    if (key != null && (key.isBlank() || key.length() > 200)) {
+      throw ProblemException.badRequest("Idempotency-Key must have 1 to 200 characters");
+    }
+    Build build = hub.create(body, key);
+    return Response.created(uri.getBaseUriBuilder().path("builds/{id}").build(build.id()))
+        .entity(build)
+        .build();
+  }
+
+  @GET
+  public List<Build> list(
+      @QueryParam("project") String project,
+      @QueryParam("status") String status,
+      @QueryParam("limit") Integer limit,
+      @QueryParam("before") Long before) {
+    int size = limit == null ? 50 : limit;
+    if (size < 1 || size > 500) {
+      throw ProblemException.badRequest("limit must be between 1 and 500");
+    }
+    if (project != null) {
+      access.requireRead(security, BuildService.validProject(project));
+    }
+    return store.listBuilds(new BuildFilter(project, status, size, before)).stream()
+        .filter(b -> access.mayRead(security, b.project()))
+        .toList();
+  }
+
+  @GET
+  @Path("{id}")
+  public Build get(@PathParam("id") long id) {
+    Build build = builds.find(id);
+    access.requireRead(security, build.project());
+    return build;
+  }
+
+  @POST
+  @Path("{id}/steps")
+  public Build step(@PathParam("id") long id, StepReport body) {
+    if (body == null) {
+      throw ProblemException.badRequest("A JSON body {name, status} is required");
+    }
+    access.requirePublish(security, builds.find(id).project());
+    return builds.step(id, body.name(), body.status());
+  }
+
+  @POST
+  @Path("{id}/status")
+  public Build status(@PathParam("id") long id, StatusReport body) {
+    if (body == null) {
+      throw ProblemException.badRequest("A JSON body {status} is required");
+    }
+    access.requirePublish(security, builds.find(id).project());
+    return builds.status(id, body.status());
+  }
+}

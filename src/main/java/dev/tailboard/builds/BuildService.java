@@ -1,0 +1,286 @@
+package dev.tailboard.builds;
+
+import dev.tailboard.config.Config;
+import dev.tailboard.config.Setting;
+import dev.tailboard.hub.EventHub;
+import dev.tailboard.store.EventStore;
+import dev.tailboard.store.Mutation;
+import dev.tailboard.store.Outcome;
+import dev.tailboard.store.StoredEvent;
+import dev.tailboard.web.Json;
+import dev.tailboard.web.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.regex.Pattern;
+
+/**
+ * The rules of a build's life: what a log append, a step or a status change turns into, as events
+ * published through the {@link EventHub}.
+ */
+@ApplicationScoped
+public class BuildService {
+
+  private static final Pattern PROJECT = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
+
+  /** "." and ".." segments are refused: they read as paths in URLs and globs. */
+  private static final Pattern DOT_SEGMENT = Pattern.compile("(^|/)\\.{1,2}(/|$)");
+
+  /** Log events stay well under the store's largest string and keep SSE frames modest. */
+  private static final int MAX_EVENT_CHARS = 256 * 1024;
+
+  @Inject EventHub hub;
+  @Inject EventStore store;
+  @Inject Json json;
+  @Inject Config config;
+
+  /** Now, to the millisecond the store keeps, so a summary reads the same before and after. */
+  static String now() {
+    return Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
+  }
+
+  public static String validProject(String project) {
+    if (project == null
+        || project.length() > 200
+        || !PROJECT.matcher(project).matches()
+        || DOT_SEGMENT.matcher(project).find()) {
+      throw ProblemException.badRequest(
+          "project must match [A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*, have no . or .. segment and"
+              + " at most 200 characters");
+    }
+    return project;
+  }
+
+  /** Checks a new build's fields against what the store keeps. */
+  public static NewBuild validNew(NewBuild b) {
+    validProject(b.project());
+    limit("title", b.title(), 1000);
+    limit("ref", b.ref(), 1000);
+    limit("commit", b.commit(), 200);
+    limit("url", b.url(), 2000);
+    return b;
+  }
+
+  private static void limit(String field, String value, int max) {
+    if (value != null && value.length() > max) {
+      throw ProblemException.badRequest(field + " may have at most " + max + " characters");
+    }
+  }
+
+  /**
+   * The event id to replay after so that a stream starts with the event holding the last {@code
+   * tail} lines of {@code build} (0: from the start).
+   */
+  public long afterIdForTail(Build build, int tail) {
+    long firstLine = Math.max(1, build.lineCount() - tail + 1);
+    return store.readLogEvents(build.id(), firstLine, firstLine, 1).stream()
+        .mapToLong(e -> e.id() - 1)
+        .findFirst()
+        .orElse(0);
+  }
+
+  public Build find(long id) {
+    return store.findBuild(id).orElseThrow(() -> notFound(id));
+  }
+
+  public static ProblemException notFound(long id) {
+    return ProblemException.notFound("No build " + id);
+  }
+
+  /**
+   * Appends lines; a chunk {@code seq} already stored gets its first reply back. Lines past {@code
+   * log.maxLinesPerBuild} are refused and the reply says so ({@code truncated}).
+   */
+  public AppendReply appendLog(long id, Long seq, List<String> raw, String step, String stream) {
+    int maxBytes = config.integer(Setting.LOG_MAX_LINE_BYTES);
+    long maxLines = config.integer(Setting.LOG_MAX_LINES_PER_BUILD);
+    List<String> lines = LogLines.splitAll(raw, maxBytes);
+    Outcome outcome =
+        publish(
+            id,
+            seq,
+            build -> {
+              requireOpen(build);
+              long room = maxLines - build.lineCount();
+              if (room <= 0 && !lines.isEmpty()) {
+                throw ProblemException.tooLarge(
+                    "Build " + id + " reached log.maxLinesPerBuild (" + maxLines + " lines)");
+              }
+              boolean truncated = lines.size() > room;
+              List<String> kept = truncated ? lines.subList(0, (int) room) : lines;
+              return logMutation(build, kept, step, stream, truncated);
+            });
+    return json.read(outcome.reply(), AppendReply.class);
+  }
+
+  public Build step(long id, String name, String status) {
+    if (name == null || name.isBlank()) {
+      throw ProblemException.badRequest("step name is required");
+    }
+    if (status == null) {
+      throw ProblemException.badRequest("step status is required");
+    }
+    String normalized = "started".equals(status) ? BuildStatus.RUNNING : status;
+    if (!BuildStatus.RUNNING.equals(normalized)
+        && !BuildStatus.STEP_TERMINAL.contains(normalized)) {
+      throw ProblemException.badRequest(
+          "step status must be running (or started), passed, failed, skipped, canceled or"
+              + " errored");
+    }
+    return publish(id, null, build -> stepMutation(requireOpen(build), name, normalized))
+        .mutation()
+        .build();
+  }
+
+  public Build status(long id, String status) {
+    if (status == null) {
+      throw ProblemException.badRequest("status is required");
+    }
+    if (!BuildStatus.RUNNING.equals(status) && !BuildStatus.isTerminal(status)) {
+      throw ProblemException.badRequest(
+          "status must be running, passed, failed, canceled or errored");
+    }
+    return publish(id, null, build -> statusMutation(requireOpen(build), status))
+        .mutation()
+        .build();
+  }
+
+  private Outcome publish(long id, Long seq, java.util.function.Function<Build, Mutation> change) {
+    try {
+      return hub.publish(id, seq, change);
+    } catch (NoSuchElementException e) {
+      throw notFound(id);
+    }
+  }
+
+  private static Build requireOpen(Build build) {
+    if (build.finished()) {
+      throw ProblemException.conflict(
+          "Build " + build.id() + " is finished (" + build.status() + ")");
+    }
+    return build;
+  }
+
+  private Mutation logMutation(
+      Build build, List<String> lines, String step, String stream, boolean truncated) {
+    Events events = new Events(build);
+    Build current = events.start(build);
+    long next = current.lineCount() + 1;
+    String ts = now();
+    int from = 0;
+    while (from < lines.size()) {
+      int to = from;
+      int chars = 0;
+      while (to < lines.size()
+          && (to == from || chars + lines.get(to).length() <= MAX_EVENT_CHARS)) {
+        chars += lines.get(to).length() + 8;
+        to++;
+      }
+      List<String> part = lines.subList(from, to);
+      long first = next + from;
+      events.add(
+          "log",
+          json.write(new LogChunk(first, List.copyOf(part), step, stream, ts)),
+          first,
+          first + part.size() - 1);
+      from = to;
+    }
+    long count = current.lineCount() + lines.size();
+    Build updated =
+        current.withProgress(
+            current.status(),
+            current.steps(),
+            count,
+            events.lastId(),
+            current.startedAt(),
+            current.finishedAt());
+    AppendReply reply = new AppendReply(next, count, events.lastId(), truncated ? true : null);
+    return new Mutation(updated, events.list, json.write(reply));
+  }
+
+  private Mutation stepMutation(Build build, String name, String status) {
+    Events events = new Events(build);
+    Build current = events.start(build);
+    String now = now();
+    long line = current.lineCount() + 1;
+    List<Step> steps = new ArrayList<>(current.steps());
+    int open = -1;
+    for (int i = steps.size() - 1; i >= 0; i--) {
+      if (steps.get(i).name().equals(name) && BuildStatus.RUNNING.equals(steps.get(i).status())) {
+        open = i;
+        break;
+      }
+    }
+    if (BuildStatus.RUNNING.equals(status)) {
+      steps.add(new Step(name, status, line, now, null));
+    } else if (open >= 0) {
+      Step s = steps.get(open);
+      steps.set(open, new Step(name, status, s.line(), s.startedAt(), now));
+    } else {
+      steps.add(new Step(name, status, line, now, now));
+    }
+    events.add("step", json.write(new StepChange(name, status, line, now)), 0, 0);
+    Build updated =
+        current.withProgress(
+            current.status(),
+            List.copyOf(steps),
+            current.lineCount(),
+            events.lastId(),
+            current.startedAt(),
+            current.finishedAt());
+    return new Mutation(updated, events.list, json.write(updated));
+  }
+
+  private Mutation statusMutation(Build build, String status) {
+    Events events = new Events(build);
+    if (BuildStatus.RUNNING.equals(status)) {
+      Build started = events.start(build);
+      return new Mutation(started, events.list, json.write(started));
+    }
+    String now = now();
+    events.add("status", json.write(new StatusChange(status, now)), 0, 0);
+    Build updated =
+        build.withProgress(
+            status,
+            build.steps(),
+            build.lineCount(),
+            events.lastId(),
+            build.startedAt() == null ? now : build.startedAt(),
+            now);
+    return new Mutation(updated, events.list, json.write(updated));
+  }
+
+  /** Numbers the events of one mutation from the build's last id. */
+  private final class Events {
+    final List<StoredEvent> list = new ArrayList<>();
+    final long buildId;
+    long lastId;
+
+    Events(Build build) {
+      this.buildId = build.id();
+      this.lastId = build.lastEventId();
+    }
+
+    void add(String type, String data, long firstLine, long lastLine) {
+      list.add(new StoredEvent(buildId, ++lastId, type, data, firstLine, lastLine));
+    }
+
+    long lastId() {
+      return lastId;
+    }
+
+    /** A queued build starts running with its first log line, step or explicit status. */
+    Build start(Build build) {
+      if (!BuildStatus.QUEUED.equals(build.status())) {
+        return build;
+      }
+      String now = now();
+      add("status", json.write(new StatusChange(BuildStatus.RUNNING, now)), 0, 0);
+      return build.withProgress(
+          BuildStatus.RUNNING, build.steps(), build.lineCount(), lastId, now, build.finishedAt());
+    }
+  }
+}
