@@ -91,6 +91,17 @@ public class LogResource {
       @Context HttpServletRequest request,
       @Suspended AsyncResponse response)
       throws IOException {
+    String type = request.getContentType();
+    if (type != null && MediaType.valueOf(type).isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
+      // RESTEasy (seen on Open Liberty) may pick this wildcard method for a JSON body, warning
+      // RESTEASY002142: answer it as the JSON append it is
+      try {
+        response.resume(appendJson(id, seq, request.getInputStream()));
+      } catch (RuntimeException e) {
+        response.resume(e);
+      }
+      return;
+    }
     authorize(id);
     // Both Jersey and RESTEasy start the servlet request's async mode before a method with a
     // @Suspended parameter runs, which a ReadListener needs.
