@@ -6,8 +6,8 @@ package dev.tailboard.store;
  * ({@link SingleNodeBus}).
  *
  * <p>Guarantees: what a node announces or sends reaches the other nodes' listeners, never its own;
- * in the order it was sent per channel; at most once. Nothing is durable here: a listener that
- * was cut off is told {@link Listener#reconnected()} and catches up from the store, which is the
+ * in the order it was sent per channel; at most once. Nothing is durable here: a listener that was
+ * cut off is told {@link Listener#reconnected()} and catches up from the store, which is the
  * record. Callers never wait: announcing and sending only queue.
  */
 public interface ClusterBus {
@@ -43,8 +43,8 @@ public interface ClusterBus {
 
   /**
    * Sends a small message to the other nodes' listeners (ephemeral room traffic: presence,
-   * pointers, cursors). Not coalesced, not stored; dropped if the bus's bounded queue is full or the
-   * connection is down. Never blocks.
+   * pointers, cursors). Not coalesced, not stored; dropped if the bus's bounded queue is full or
+   * the connection is down. Never blocks.
    *
    * @throws IllegalArgumentException if the payload is over {@link #MAX_PAYLOAD_BYTES} in UTF-8
    */
