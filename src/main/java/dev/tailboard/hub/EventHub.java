@@ -5,6 +5,7 @@ import dev.tailboard.builds.NewBuild;
 import dev.tailboard.config.Config;
 import dev.tailboard.config.Setting;
 import dev.tailboard.config.Threads;
+import dev.tailboard.store.ClusterBus;
 import dev.tailboard.store.EventStore;
 import dev.tailboard.store.Mutation;
 import dev.tailboard.store.Outcome;
@@ -35,6 +36,10 @@ import java.util.logging.Logger;
  * live subscribers of the build (topic) on this node, and to the subscribers of the global build
  * feed.
  *
+ * <p>In a cluster each publish also wakes the other nodes through the {@link ClusterBus} with the
+ * build and its newest id; a node that has subscribers of that build reads the new events once from
+ * the store and fans them out to them ({@link ClusterFollower}).
+ *
  * <p>Guarantees: events of one build reach each subscriber in id order; a publish returns only
  * after its events are durable; subscribing is atomic with respect to publishing (the stored events
  * up to the join point are replayed, everything after is delivered live), so no event is lost or
@@ -56,10 +61,14 @@ public class EventHub {
   @Inject LogMerger merger;
   @Inject HubMetrics metrics;
   @Inject dev.tailboard.metrics.Metrics registry;
+  @Inject ClusterBus bus;
 
   private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
   private final ConcurrentHashMap<Long, Set<Subscription>> topics = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Long, Set<Runnable>> waiters = new ConcurrentHashMap<>();
+
+  /** Per topic with subscribers here: the highest event id fanned out on this node. */
+  private final ConcurrentHashMap<Long, Long> heads = new ConcurrentHashMap<>();
 
   /** Every subscription until it ends, replays of finished builds included: the ticker's list. */
   private final Set<Subscription> all = ConcurrentHashMap.newKeySet();
@@ -68,6 +77,7 @@ public class EventHub {
   private Executor replayers;
   private ScheduledExecutorService ticker;
   private HubLimits limits;
+  private ClusterFollower follower;
 
   /** For CDI. */
   public EventHub() {}
@@ -134,11 +144,19 @@ public class EventHub {
     metrics.onPublished(0); // creates the hub's meters now
     ticker = Threads.scheduler("tailboard-heartbeat");
     ticker.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+    if (bus != null && bus.clustered()) {
+      follower = new ClusterFollower(this);
+      bus.listen(ClusterFollower.BUILD_CHANNEL, follower);
+      bus.listen(ClusterFollower.FEED_CHANNEL, follower);
+    }
   }
 
   @PreDestroy
   void stop() {
     ticker.shutdownNow();
+    if (follower != null) {
+      follower.stop();
+    }
     all.forEach(Subscription::cancel);
     for (Executor e : List.of(writers, replayers)) {
       ThreadPoolExecutor pool = (ThreadPoolExecutor) e;
@@ -186,7 +204,10 @@ public class EventHub {
         return outcome;
       }
       Mutation m = outcome.mutation();
-      fanOut(buildId, m.events(), m.build());
+      fanOut(buildId, m.events(), m.build().finished() ? m.build().lastEventId() : 0);
+      if (!m.events().isEmpty()) {
+        tellOtherNodes(ClusterFollower.BUILD_CHANNEL + buildId, m.build().lastEventId());
+      }
       if (!Objects.equals(before[0].status(), m.build().status())
           || !Objects.equals(before[0].steps(), m.build().steps())) {
         announce(m.build());
@@ -228,6 +249,9 @@ public class EventHub {
     if (build.finished()) {
       leave(s); // nothing live will come: it ends after the last stored event
       s.endAt(build.lastEventId());
+    } else {
+      // a node's first subscriber of a build: other nodes' events after this are read for it
+      heads.putIfAbsent(buildId, build.lastEventId());
     }
     all.add(s);
     s.start(after.applyAsLong(build), replay);
@@ -276,13 +300,22 @@ public class EventHub {
     return writers instanceof ThreadPoolExecutor pool ? pool.getQueue().size() : 0;
   }
 
-  private void fanOut(long buildId, List<StoredEvent> events, Build after) {
+  /**
+   * Offers events to this node's subscribers of the build and wakes its long-polls; {@code endAt}
+   * is the build's last event once it finished, else 0. Callers hold the build's stripe lock, so a
+   * node fans out one build's events in one order.
+   */
+  private void fanOut(long buildId, List<StoredEvent> events, long endAt) {
     metrics.onPublished(events.size());
+    if (!events.isEmpty()) {
+      long last = events.get(events.size() - 1).id();
+      heads.computeIfPresent(buildId, (id, head) -> Math.max(head, last));
+    }
     Set<Subscription> subs = topics.get(buildId);
     if (subs != null) {
       for (Subscription s : subs) {
-        if (after.finished() && !events.isEmpty()) {
-          s.endAt(after.lastEventId());
+        if (endAt > 0 && !events.isEmpty()) {
+          s.endAt(endAt);
         }
         for (StoredEvent e : events) {
           s.offer(e);
@@ -298,6 +331,18 @@ public class EventHub {
   }
 
   private void announce(Build build) {
+    announceHere(build);
+    tellOtherNodes(ClusterFollower.FEED_CHANNEL + build.id(), build.lastEventId());
+  }
+
+  private void tellOtherNodes(String channel, long position) {
+    if (bus != null) {
+      bus.announce(channel, position);
+    }
+  }
+
+  /** Offers a build's summary to this node's subscribers of the global feed. */
+  void announceHere(Build build) {
     Set<Subscription> subs = topics.get(ALL_BUILDS);
     if (subs == null || subs.isEmpty()) {
       return;
@@ -320,13 +365,62 @@ public class EventHub {
   }
 
   private void leave(Subscription s) {
-    topics.computeIfPresent(s.topic(), (id, set) -> without(set, s));
+    topics.computeIfPresent(
+        s.topic(),
+        (id, set) -> {
+          Set<Subscription> left = without(set, s);
+          if (left == null) {
+            heads.remove(id);
+          }
+          return left;
+        });
   }
 
   private static <T> Set<T> with(Set<T> set, T member) {
     Set<T> result = set == null ? ConcurrentHashMap.newKeySet() : set;
     result.add(member);
     return result;
+  }
+
+  /*
+   * What the cluster follower needs of the hub, under the build's stripe lock.
+   */
+
+  /** True when this node has a subscriber or a long-poll of the topic. */
+  boolean follows(long topic) {
+    return topics.containsKey(topic) || waiters.containsKey(topic);
+  }
+
+  /** The topics with subscribers or long-polls here (the global feed's too). */
+  Set<Long> followedTopics() {
+    Set<Long> followed = new java.util.HashSet<>(topics.keySet());
+    followed.addAll(waiters.keySet());
+    return followed;
+  }
+
+  EventStore store() {
+    return store;
+  }
+
+  HubLimits limits() {
+    return limits;
+  }
+
+  ReentrantLock lockOf(long buildId) {
+    return stripe(buildId);
+  }
+
+  /** The highest id fanned out here for a build with subscribers, or -1. */
+  long head(long buildId) {
+    return heads.getOrDefault(buildId, -1L);
+  }
+
+  /**
+   * Fans out events another node stored ({@code endAt} as in {@link #fanOut}); the caller holds the
+   * build's stripe lock.
+   */
+  void fanOutFromStore(long buildId, List<StoredEvent> events, long endAt) {
+    fanOut(buildId, events, endAt);
   }
 
   private static <T> Set<T> without(Set<T> set, T member) {

@@ -69,6 +69,9 @@ public final class Subscription {
   private long endAtId = Long.MAX_VALUE;
   private long lastSent;
 
+  /** The highest event id offered live, to see a gap in what is offered. */
+  private long lastOffered;
+
   // touched by the drain only (one at a time)
   private List<StoredEvent> page = List.of();
   private int pageIndex;
@@ -126,10 +129,22 @@ public final class Subscription {
     }
   }
 
-  /** Offers a live event; never blocks: the lock guards only memory. */
+  /**
+   * Offers a live event; never blocks: the lock guards only memory. Events of a build may come with
+   * a gap (another node's events announced late) or out of order: a gap turns the subscription back
+   * to reading the store, which has every event up to any event offered, since a build's events are
+   * committed in id order; an event already sent is skipped.
+   */
   synchronized void offer(StoredEvent event) {
     if (closing) {
       return;
+    }
+    if (started && !replaying && event.id() > Math.max(lastSent, lastOffered) + 1) {
+      replaying = true;
+      metrics.onReplay();
+    }
+    if (event.id() > lastOffered) {
+      lastOffered = event.id();
     }
     if (!started || replaying) {
       if (full(event)) {

@@ -5,7 +5,7 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 
-/** Makes the one {@link ClusterBus}: LISTEN/NOTIFY on PostgreSQL, nothing on embedded H2. */
+/** Makes the one {@link ClusterBus}: LISTEN/NOTIFY on PostgreSQL, nothing on H2 (one node). */
 @ApplicationScoped
 public class ClusterBuses {
 
@@ -14,7 +14,7 @@ public class ClusterBuses {
   @Produces
   @ApplicationScoped
   ClusterBus bus() {
-    return new SingleNodeBus();
+    return database.postgres() ? new PgNotifyBus(database) : new SingleNodeBus();
   }
 
   void close(@Disposes ClusterBus bus) {

@@ -72,6 +72,37 @@ public class Database {
     return null;
   }
 
+  /**
+   * A connection of its own, outside the pool, for a session that lives as long as the node (the
+   * cluster bus's {@code LISTEN}): a pooled one would be retired under it.
+   */
+  public java.sql.Connection connectOutsidePool() throws SQLException {
+    String url = url();
+    String driverClass = driverFor(url);
+    if (driverClass == null) {
+      return java.sql.DriverManager.getConnection(
+          url, config.string(Setting.DB_USER), config.string(Setting.DB_PASSWORD));
+    }
+    java.util.Properties props = new java.util.Properties();
+    props.setProperty("user", config.string(Setting.DB_USER));
+    props.setProperty("password", config.string(Setting.DB_PASSWORD));
+    try {
+      Driver driver =
+          (Driver)
+              Class.forName(driverClass, true, Database.class.getClassLoader())
+                  .getDeclaredConstructor()
+                  .newInstance();
+      return driver.connect(url, props);
+    } catch (ReflectiveOperationException e) {
+      throw new SQLException("cannot load " + driverClass, e);
+    }
+  }
+
+  /** True on PostgreSQL: the database several nodes can share. */
+  public boolean postgres() {
+    return url().startsWith("jdbc:postgresql:");
+  }
+
   /** True when the embedded H2 database is in use. */
   public boolean embedded() {
     return url().startsWith("jdbc:h2:");

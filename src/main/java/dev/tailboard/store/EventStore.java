@@ -19,6 +19,13 @@ public interface EventStore {
    *
    * @param eventData turns the new build into the JSON of its event 1
    */
+  /**
+   * This database's epoch: a short id ({@code [0-9a-z]+}) made once, when the first node starts on
+   * it, and the same for every node and every start after. A stream position from another epoch
+   * belongs to another history (a restored or replaced database).
+   */
+  String epoch();
+
   Build createBuild(NewBuild build, String idempotencyKey, Function<Build, String> eventData);
 
   Optional<Build> findBuild(long id);

@@ -14,7 +14,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,9 +29,46 @@ public class JdbcEventStore implements EventStore {
       "id, project, title, ref, commit_sha, url, status, steps, line_count, last_event_id,"
           + " created_at, started_at, finished_at";
   private static final TypeReference<List<Step>> STEPS = new TypeReference<>() {};
+  private static final int EPOCH_LENGTH = 6;
 
   @Inject Jdbc jdbc;
   @Inject Json json;
+
+  private volatile String epoch;
+
+  @Override
+  public String epoch() {
+    String known = epoch;
+    if (known == null) {
+      known = readEpoch().orElseGet(this::createEpoch);
+      epoch = known;
+    }
+    return known;
+  }
+
+  private Optional<String> readEpoch() {
+    return jdbc
+        .query("SELECT value FROM tailboard_meta WHERE name = 'epoch'", rs -> rs.getString(1))
+        .stream()
+        .findFirst();
+  }
+
+  /** The first node to start on a database names its epoch; a node that lost the race reads it. */
+  private String createEpoch() {
+    try {
+      jdbc.inTransaction(
+          c ->
+              Jdbc.update(
+                  c,
+                  "INSERT INTO tailboard_meta (name, value) VALUES ('epoch', ?)",
+                  NodeIds.next(EPOCH_LENGTH)));
+    } catch (StoreException e) {
+      if (!e.isConstraintViolation()) {
+        throw e;
+      }
+    }
+    return readEpoch().orElseThrow();
+  }
 
   @Override
   public Build createBuild(NewBuild b, String key, Function<Build, String> eventData) {
@@ -66,7 +102,7 @@ public class JdbcEventStore implements EventStore {
                   "INSERT INTO builds (project, title, ref, commit_sha, url, status, steps,"
                       + " line_count, last_event_id, created_at, idempotency_key)"
                       + " VALUES (?, ?, ?, ?, ?, ?, '[]', 0, 1, ?, ?)",
-                  Statement.RETURN_GENERATED_KEYS)) {
+                  new String[] {"id"})) {
             insert.setString(1, b.project());
             insert.setString(2, b.title());
             insert.setString(3, b.ref());
@@ -78,7 +114,7 @@ public class JdbcEventStore implements EventStore {
             insert.executeUpdate();
             try (ResultSet keys = insert.getGeneratedKeys()) {
               keys.next();
-              id = keys.getLong(1);
+              id = keys.getLong("id");
             }
           }
           Build created =

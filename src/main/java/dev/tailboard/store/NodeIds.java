@@ -2,7 +2,7 @@ package dev.tailboard.store;
 
 import java.security.SecureRandom;
 
-/** Random node ids: short, so they cost little in every notification. */
+/** Random ids of nodes and databases: short, so they cost little in every message. */
 final class NodeIds {
 
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -11,8 +11,12 @@ final class NodeIds {
   private NodeIds() {}
 
   static String next() {
+    return next(10);
+  }
+
+  static String next(int length) {
     StringBuilder id = new StringBuilder();
-    for (int i = 0; i < 10; i++) {
+    for (int i = 0; i < length; i++) {
       id.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
     }
     return id.toString();

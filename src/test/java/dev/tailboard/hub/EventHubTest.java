@@ -154,6 +154,49 @@ class EventHubTest {
   }
 
   @Test
+  void anotherNodesEventsThatArriveWithAGapAreReadFromTheStoreInOrder() {
+    running(2);
+    EventHub hub = hub(manual, 256, 500);
+    FakeDelivery d = FakeDelivery.healthy();
+    hub.subscribe(BUILD, 0, d);
+    manual.runAll();
+    // another node stored lines 3 and 4 (events 4, 5); this node hears of event 5 first
+    running(4);
+    hub.fanOutFromStore(BUILD, List.of(log(5, 4)), 0);
+    manual.runAll();
+    hub.fanOutFromStore(BUILD, List.of(log(4, 3)), 0); // late: already delivered from the store
+    manual.runAll();
+    assertThat(d.ids()).containsExactlyElementsOf(upTo(5));
+  }
+
+  @Test
+  void aWakeUpFromAnotherNodeIsReadOnceForAllSubscribersOfTheBuild() {
+    running(2);
+    EventHub hub = hub(manual, 256, 500);
+    List<FakeDelivery> subscribers = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      FakeDelivery d = FakeDelivery.healthy();
+      hub.subscribe(BUILD, 0, d);
+      subscribers.add(d);
+    }
+    manual.runAll();
+    running(6); // another node stored events 4 to 7
+    int[] reads = {0};
+    store.onRead = () -> reads[0]++;
+    ClusterFollower follower = new ClusterFollower(hub);
+    try {
+      follower.announced(ClusterFollower.BUILD_CHANNEL + BUILD, 7);
+      // each subscriber's drain is queued once the read is fanned out
+      await().atMost(Duration.ofSeconds(10)).until(() -> manual.pending() == subscribers.size());
+      manual.runAll();
+    } finally {
+      follower.stop();
+    }
+    subscribers.forEach(d -> assertThat(d.ids()).containsExactlyElementsOf(upTo(7)));
+    assertThat(reads[0]).isEqualTo(1);
+  }
+
+  @Test
   void aStalledConnectionHoldsNoThreadThenItsLogEventsMergeThenItIsCut() {
     running(0);
     EventHub hub = hub(manual, 8, 500);

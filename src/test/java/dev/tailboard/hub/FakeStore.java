@@ -17,6 +17,11 @@ import java.util.function.Function;
 /** An in-memory store for the hub's tests; {@link #onRead} runs before every replay page read. */
 final class FakeStore implements EventStore {
 
+  @Override
+  public String epoch() {
+    return "test";
+  }
+
   private final Map<Long, Build> builds = new HashMap<>();
   private final List<StoredEvent> events = new ArrayList<>();
   volatile Runnable onRead = () -> {};
