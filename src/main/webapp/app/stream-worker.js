@@ -40,7 +40,7 @@ function url() {
   for (const [key, s] of streams) {
     if (s.done) continue;
     let spec = `${key}.${s.build}`;
-    if (s.after != null) spec += `:${s.after}`;
+    if (s.after != null) spec += s.epoch ? `:${s.epoch}.${s.after}` : `:${s.after}`;
     else if (s.tail) spec += `~${s.tail}`;
     u.searchParams.append('s', spec);
   }
@@ -100,7 +100,11 @@ function onEvent(es, type, e) {
   }
   const s = streams.get(wrapped.key);
   if (!s) return;
-  if (wrapped.id) s.after = wrapped.id;
+  if (wrapped.id) {
+    s.after = wrapped.id;
+    // ids are EPOCH/positions: a position is only good in its database's history
+    s.epoch = e.lastEventId.split('/')[0];
+  }
   if (type === 'reset') s.after = null;
   if (type === 'status' && TERMINAL.has(wrapped.data.status)) s.done = true;
   post(s.port, { sub: s.sub, type, data: wrapped.data, id: wrapped.id || 0 });

@@ -69,7 +69,9 @@ function direct(path, types, onEvent, onState) {
   let failures = 0;
   const es = new EventSource(api(path));
   for (const type of types) {
-    es.addEventListener(type, (e) => onEvent(type, JSON.parse(e.data), Number(e.lastEventId) || 0));
+    // ids are EPOCH.ID; the page orders by the event id
+    const id = (e) => Number(e.lastEventId.split('.').pop()) || 0;
+    es.addEventListener(type, (e) => onEvent(type, JSON.parse(e.data), id(e)));
   }
   es.onopen = () => {
     opened = true;

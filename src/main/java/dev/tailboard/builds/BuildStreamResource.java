@@ -64,7 +64,7 @@ public class BuildStreamResource {
       openTail(id, build, tail, sink, sse);
       return;
     }
-    LastEventId from = LastEventId.parse(resume, build.lastEventId());
+    LastEventId from = LastEventId.parse(resume, build.lastEventId(), encoder.epoch());
     if (!from.reset() && build.finished() && from.afterId() >= build.lastEventId()) {
       // 204 tells EventSource the stream is over: it stops reconnecting.
       throw new WebApplicationException(Response.noContent().build());

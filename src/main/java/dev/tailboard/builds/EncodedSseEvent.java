@@ -18,6 +18,7 @@ import java.util.Arrays;
 public final class EncodedSseEvent implements OutboundSseEvent {
 
   private final StoredEvent source;
+  private final String epoch;
   private final byte[] frame;
 
   /** Where the data starts in {@link #frame} when it is one line, else -1. */
@@ -25,13 +26,17 @@ public final class EncodedSseEvent implements OutboundSseEvent {
 
   private volatile byte[] dataLine;
 
-  /** {@code event} encoded; {@link SseEncoder} shares it among a build's subscribers. */
-  EncodedSseEvent(StoredEvent event) {
+  /**
+   * {@code event} encoded, its id with the database's {@code epoch}; {@link SseEncoder} shares it
+   * among a build's subscribers.
+   */
+  EncodedSseEvent(StoredEvent event, String epoch) {
     this.source = event;
-    StringBuilder head = new StringBuilder(48);
+    this.epoch = epoch;
+    StringBuilder head = new StringBuilder(56);
     head.append("event: ").append(field(event.type())).append('\n');
     if (event.id() > 0) {
-      head.append("id: ").append(event.id()).append('\n');
+      head.append("id: ").append(LastEventId.position(epoch, event.id())).append('\n');
     }
     String data = event.data();
     if (data.indexOf('\n') >= 0 || data.indexOf('\r') >= 0) {
@@ -115,7 +120,7 @@ public final class EncodedSseEvent implements OutboundSseEvent {
 
   @Override
   public String getId() {
-    return source.id() > 0 ? Long.toString(source.id()) : null;
+    return source.id() > 0 ? LastEventId.position(epoch, source.id()) : null;
   }
 
   @Override

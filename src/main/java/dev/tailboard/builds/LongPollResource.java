@@ -40,7 +40,8 @@ public class LongPollResource {
 
   /** The poll answer. {@code done}: the build is finished and these are its last events. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record PollAnswer(List<PolledEvent> events, long last, boolean done, Boolean reset) {}
+  public record PollAnswer(
+      List<PolledEvent> events, long last, boolean done, Boolean reset, String epoch) {}
 
   @Inject EventHub hub;
   @Inject EventStore store;
@@ -89,11 +90,14 @@ public class LongPollResource {
         });
   }
 
-  private static LastEventId parseAfter(String after, long newest) {
-    if (after != null && !after.isBlank() && !after.trim().matches("\\d{1,18}")) {
-      throw ProblemException.badRequest("after must be an event id (a whole number ≥ 0)");
+  private LastEventId parseAfter(String after, long newest) {
+    if (after != null
+        && !after.isBlank()
+        && !after.trim().matches("([0-9a-z]{1,16}\\.)?\\d{1,18}")) {
+      throw ProblemException.badRequest(
+          "after must be an event id (a whole number ≥ 0), optionally as EPOCH.ID");
     }
-    return LastEventId.parse(after, newest);
+    return LastEventId.parse(after, newest, store.epoch());
   }
 
   private PollAnswer answer(long id, LastEventId from) {
@@ -108,6 +112,7 @@ public class LongPollResource {
         events.stream().map(e -> new PolledEvent(e.id(), e.type(), e.data())).toList(),
         last,
         done,
-        from.reset() ? Boolean.TRUE : null);
+        from.reset() ? Boolean.TRUE : null,
+        store.epoch());
   }
 }

@@ -75,7 +75,7 @@ final class SharedConnection {
       StringBuilder head = new StringBuilder(96).append("event: ").append(type).append('\n');
       if (id > 0) {
         positions.put(key, key + "." + build + ":" + id);
-        StringJoiner all = new StringJoiner(",");
+        StringJoiner all = new StringJoiner(",", encoder.epoch() + "/", "");
         positions.values().forEach(all::add);
         head.append("id: ").append(all).append('\n');
       }

@@ -110,8 +110,7 @@ public class SharedStreamResource {
     if (r.after() == null && r.tail() != null && build.lineCount() > r.tail()) {
       return new Start(r, build, builds.afterIdForTail(build, r.tail()), false, false);
     }
-    LastEventId from =
-        LastEventId.parse(r.after() == null ? null : r.after().toString(), build.lastEventId());
+    LastEventId from = LastEventId.parse(r.resumeFrom(), build.lastEventId(), encoder.epoch());
     boolean over = !from.reset() && build.finished() && from.afterId() >= build.lastEventId();
     return new Start(r, build, from.afterId(), from.reset(), over);
   }

@@ -1,7 +1,9 @@
 package dev.tailboard.builds;
 
+import dev.tailboard.store.EventStore;
 import dev.tailboard.store.StoredEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -19,6 +21,18 @@ public class SseEncoder {
 
   private final AtomicReferenceArray<EncodedSseEvent> recent = new AtomicReferenceArray<>(SLOTS);
 
+  @Inject EventStore store;
+
+  private volatile String epoch;
+
+  /** For CDI. */
+  public SseEncoder() {}
+
+  /** An encoder for the database of epoch {@code epoch}: for tests. */
+  SseEncoder(String epoch) {
+    this.epoch = epoch;
+  }
+
   /**
    * The same stored event: a broadcast hands every subscriber one instance; replays read their own
    * copies of it from the store. A build's event is never rewritten once stored, and a merged event
@@ -35,6 +49,16 @@ public class SseEncoder {
             && a.data().length() == b.data().length());
   }
 
+  /** The database's epoch, the first part of every stream position. */
+  public String epoch() {
+    String known = epoch;
+    if (known == null) {
+      known = store.epoch();
+      epoch = known;
+    }
+    return known;
+  }
+
   /** The encoded form of {@code event}: from the recent ones if it was just encoded. */
   public EncodedSseEvent encode(StoredEvent event) {
     int slot = (int) ((event.buildId() * 31 + event.id()) & (SLOTS - 1));
@@ -42,7 +66,7 @@ public class SseEncoder {
     if (last != null && same(last.source(), event)) {
       return last;
     }
-    EncodedSseEvent encoded = new EncodedSseEvent(event);
+    EncodedSseEvent encoded = new EncodedSseEvent(event, epoch());
     if (encoded.frame().length <= MAX_CACHED_BYTES) {
       recent.set(slot, encoded);
     }

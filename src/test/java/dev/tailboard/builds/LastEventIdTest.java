@@ -25,4 +25,13 @@ class LastEventIdTest {
     assertThat(LastEventId.parse("-1", 10)).isEqualTo(new LastEventId(0, true));
     assertThat(LastEventId.parse("99999999999999999999", 10)).isEqualTo(new LastEventId(0, true));
   }
+
+  @Test
+  void aPositionOfThisEpochResumesAndOneOfAnotherHistoryResets() {
+    assertThat(LastEventId.parse("k3x9qa.7", 10, "k3x9qa")).isEqualTo(new LastEventId(7, false));
+    assertThat(LastEventId.parse("7", 10, "k3x9qa")).isEqualTo(new LastEventId(7, false));
+    assertThat(LastEventId.parse("old000.7", 10, "k3x9qa")).isEqualTo(new LastEventId(0, true));
+    assertThat(LastEventId.parse("k3x9qa.11", 10, "k3x9qa")).isEqualTo(new LastEventId(0, true));
+    assertThat(LastEventId.parse("k3x9qa.x", 10, "k3x9qa")).isEqualTo(new LastEventId(0, true));
+  }
 }

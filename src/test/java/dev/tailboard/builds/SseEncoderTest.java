@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class SseEncoderTest {
 
-  private final SseEncoder encoder = new SseEncoder();
+  private final SseEncoder encoder = new SseEncoder("e1");
 
   @Test
   void encodesNameIdAndOneDataLinePerLineAsJerseyWould() {
@@ -16,7 +16,7 @@ class SseEncoderTest {
     EncodedSseEvent encoded = encoder.encode(e);
     String text = new String(encoded.frame(), StandardCharsets.UTF_8);
     assertThat(text)
-        .isEqualTo("event: log\nid: 42\ndata: {\"a\":1}\ndata: second\ndata: third\n\n");
+        .isEqualTo("event: log\nid: e1.42\ndata: {\"a\":1}\ndata: second\ndata: third\n\n");
     assertThat(encoded.sinkLength()).isEqualTo(encoded.frame().length - 1);
     assertThat(encoded.dataLine()).isNull();
     StoredEvent feed = new StoredEvent(7, 0, "build", "{}", 0, 0);
