@@ -11,6 +11,7 @@ CONTAINERS=(
   "jetty12|org.eclipse.jetty:jetty-home:12.1.8:tar.gz|tailboard.war|17|works"
   "tomcat10|org.apache.tomcat:tomcat:10.1.59:tar.gz|tailboard.war|17|works"
   "tomcat11|org.apache.tomcat:tomcat:11.0.24:tar.gz|tailboard.war|17|works"
+  "tomcat11pg|org.apache.tomcat:tomcat:11.0.24:tar.gz|tailboard.war|17|works"
   "payara6|fish.payara.extras:payara-micro:6.2025.10:jar|tailboard-ee.war|17|works"
   "payara7|fish.payara.extras:payara-micro:7.2025.1:jar|tailboard-ee.war|21|works"
   "glassfish7|org.glassfish.main.distributions:glassfish:7.0.21:zip|tailboard-ee.war|17|works"
@@ -52,6 +53,11 @@ tomcat10_prepare() { tomcat_prepare; }
 tomcat10_run() { tomcat_run; }
 tomcat11_prepare() { tomcat_prepare; }
 tomcat11_run() { tomcat_run; }
+# the same Tomcat 11 on PostgreSQL (the cluster's store): run.sh starts Debian's PostgreSQL
+# and gives this container a database of its own (NAME_postgres says it wants one)
+tomcat11pg_postgres() { :; }
+tomcat11pg_prepare() { tomcat_prepare; }
+tomcat11pg_run() { tomcat_run; }
 
 # ---- Payara Micro 6 / 7: no bind flag; a pre-boot command sets the listener's address
 payara_prepare() {

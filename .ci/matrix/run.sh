@@ -98,6 +98,29 @@ stop_server() {
 trap stop_server EXIT
 trap 'stop_server; exit 130' INT TERM
 
+# ---- PostgreSQL, for the containers that run on it (NAME_postgres): Debian's server, as the
+# postgres user (it refuses root), on a free port of 127.0.0.1, one database per attempt -----
+PG_PORT=
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+start_postgres() {
+  [ -n "$PG_PORT" ] && return 0
+  local bin
+  bin=$(pg_bin)
+  [ -x "$bin/initdb" ] || { say "no PostgreSQL server: install Debian's postgresql (.ci/run does)"; return 1; }
+  mkdir -p "$OUT/pg" && rm -rf "$OUT/pg/data"
+  [ "$(id -u)" = 0 ] && chown postgres "$OUT/pg"
+  as_pg "$bin/initdb" -A trust -U tailboard -D "$OUT/pg/data" >"$OUT/pg/initdb.log" 2>&1 || { cat "$OUT/pg/initdb.log"; return 1; }
+  PG_PORT=$(free_port)
+  as_pg "$bin/pg_ctl" -D "$OUT/pg/data" -l "$OUT/pg/server.log" -w start \
+    -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $OUT/pg" >/dev/null || { cat "$OUT/pg/server.log"; return 1; }
+}
+stop_postgres() { [ -n "$PG_PORT" ] && as_pg "$(pg_bin)/pg_ctl" -D "$OUT/pg/data" -m fast stop >/dev/null; }
+create_database() { # name -> exports TAILBOARD_DB_URL and TAILBOARD_DB_USER for the container
+  "$(pg_bin)/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U tailboard -d postgres -c "CREATE DATABASE $1" || return 1
+  export TAILBOARD_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$1" TAILBOARD_DB_USER=tailboard
+}
+
 # until /api/health answers 200; fails when the server dies, at the timeout, or when the server
 # has answered something else for 120 s (the application did not deploy)
 await_healthy() {
@@ -158,8 +181,11 @@ run_container() { # line of CONTAINERS, attempt (1, or 2 after a failure)
     export JAVA_HOME JAVA="$JAVA_HOME/bin/java" DIST="$DISTS/$(dist_file "$artifact")"
     export WAR="$ROOT/target/$war" HOME_DIR="$DIR/home" DIR NAME
     export TAILBOARD_DATADIR="$DIR/data" TAILBOARD_SECRET="matrix-test-secret-0123456789abcdefgh"
+    unset TAILBOARD_DB_URL TAILBOARD_DB_USER
     PORT=$(free_port)
-    if ! "${NAME}_prepare" >"$DIR/prepare.log" 2>&1; then
+    if declare -F "${NAME}_postgres" >/dev/null && ! create_database "${NAME}_${attempt}_$$"; then
+      result="failed: no PostgreSQL database"
+    elif ! "${NAME}_prepare" >"$DIR/prepare.log" 2>&1; then
       result="failed: prepare (see $DIR/prepare.log)"
       cat "$DIR/prepare.log"
     else
@@ -243,6 +269,13 @@ mvn -B -q "$DEPENDENCY_PLUGIN:build-classpath" -Dmdep.includeScope=test \
 TEST_CLASSPATH=$(tr ':' '\n' <"$OUT/test.classpath" | grep -v '/org/junit/' | paste -sd:)
 TEST_JAVA=$(java_home_for 17)/bin/java
 say "fetched in $(since "$t")s: $(du -sh "$DISTS" | cut -f1) of distributions"
+for line in "${selected[@]}"; do
+  if declare -F "${line%%|*}_postgres" >/dev/null; then
+    start_postgres || exit 1
+    trap 'stop_server; stop_postgres' EXIT
+    break
+  fi
+done
 
 # Lanes: each container's smoke suite waits out a quiet upload (MATRIX_QUIET_SECONDS, 50 s),
 # idle time that a second lane fills with another container, so CI stays in its time budget.

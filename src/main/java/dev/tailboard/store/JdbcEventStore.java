@@ -48,7 +48,7 @@ public class JdbcEventStore implements EventStore {
 
   private Optional<String> readEpoch() {
     return jdbc
-        .query("SELECT value FROM tailboard_meta WHERE name = 'epoch'", rs -> rs.getString(1))
+        .query("SELECT epoch FROM tailboard_epoch WHERE id = 1", rs -> rs.getString(1))
         .stream()
         .findFirst();
   }
@@ -60,7 +60,7 @@ public class JdbcEventStore implements EventStore {
           c ->
               Jdbc.update(
                   c,
-                  "INSERT INTO tailboard_meta (name, value) VALUES ('epoch', ?)",
+                  "INSERT INTO tailboard_epoch (id, epoch) VALUES (1, ?)",
                   NodeIds.next(EPOCH_LENGTH)));
     } catch (StoreException e) {
       if (!e.isConstraintViolation()) {
