@@ -141,6 +141,10 @@ public class EventHub {
         "tailboard.writer.backlog",
         "Subscriptions waiting for a writer thread",
         this::writerBacklog);
+    registry.gauge(
+        "tailboard.poll.waiting",
+        "Long-polls waiting for a build's next event",
+        () -> waiters.values().stream().mapToInt(Set::size).sum());
     metrics.onPublished(0); // creates the hub's meters now
     ticker = Threads.scheduler("tailboard-heartbeat");
     ticker.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);

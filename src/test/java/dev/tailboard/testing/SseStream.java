@@ -41,8 +41,13 @@ public final class SseStream implements AutoCloseable {
 
   /** Opens {@code path} with the given extra headers; returns once the response headers came. */
   public static SseStream open(String path, Map<String, String> headers) {
+    return openAt(ItServer.baseUrl() + path, headers);
+  }
+
+  /** A stream of a server other than the build's IT server ({@code url} is absolute). */
+  public static SseStream openAt(String url, Map<String, String> headers) {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(ItServer.baseUrl() + path))
+        HttpRequest.newBuilder(URI.create(url))
             .timeout(Duration.ofSeconds(10))
             .header("Accept", "text/event-stream");
     headers.forEach(b::header);
