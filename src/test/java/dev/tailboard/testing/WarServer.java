@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
@@ -38,18 +39,28 @@ public final class WarServer implements AutoCloseable {
   private final int port;
   private final Path dataDir;
   private final Path log;
+  private final Map<String, String> properties;
   private Process process;
 
-  private WarServer(int port, Path dataDir) {
+  private WarServer(int port, Path dataDir, Map<String, String> properties) {
     this.port = port;
     this.dataDir = dataDir;
+    this.properties = Map.copyOf(properties);
     this.log = Path.of("target", "war-server-" + port + ".log");
   }
 
   /** Starts a server on a free port with a fresh data directory and waits until it is healthy. */
   public static WarServer start() throws IOException {
+    return start(Map.of());
+  }
+
+  /**
+   * Starts a server as {@link #start()} does, with extra system properties for its JVM (such as
+   * {@code tailboard.db.url}); they win over the defaults given here, and a restart keeps them.
+   */
+  public static WarServer start(Map<String, String> properties) throws IOException {
     WarServer server =
-        new WarServer(freePort(), Files.createTempDirectory("tailboard-war-server-"));
+        new WarServer(freePort(), Files.createTempDirectory("tailboard-war-server-"), properties);
     server.startProcess();
     return server;
   }
@@ -58,7 +69,7 @@ public final class WarServer implements AutoCloseable {
    * A free port below Linux's ephemeral range (32768+): the server binds it again after a restart,
    * and a port in that range may meanwhile be taken by any client socket, the test's own included.
    */
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     for (int tries = 0; tries < 100; tries++) {
       int port = 10_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(22_000);
       try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -123,7 +134,11 @@ public final class WarServer implements AutoCloseable {
             "-Dtailboard.sse.heartbeatSeconds=1",
             "-Dtailboard.ws.pingSeconds=1",
             // the reconnect-storm test opens 2,000 streams from this one address
-            "-Dtailboard.limits.connectionsPerClient=10000",
+            "-Dtailboard.limits.connectionsPerClient=10000"));
+    // after the defaults: of two -D for one name the JVM keeps the last
+    properties.forEach((name, value) -> cmd.add("-D" + name + "=" + value));
+    cmd.addAll(
+        List.of(
             "-cp",
             classPath,
             WarServerMain.class.getName(),
