@@ -33,7 +33,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrderer;
 
 /**
  * Three nodes (the real WAR, each in its own JVM) on one PostgreSQL behind nginx with the
@@ -195,7 +194,10 @@ class ClusterIT {
                 retry(() -> viaNginx.postJson(path, Map.of("lines", lines)));
                 acked.set(seq);
               }
-              retry(() -> viaNginx.postJson("/api/builds/" + id + "/status", Map.of("status", "passed")));
+              retry(
+                  () ->
+                      viaNginx.postJson(
+                          "/api/builds/" + id + "/status", Map.of("status", "passed")));
             });
     await().atMost(DEADLINE).until(() -> acked.get() >= 20);
     nodes.kill(1);
@@ -224,7 +226,8 @@ class ClusterIT {
       long id = a.createBuild("cluster/epoch");
       a.append(id, Api.lines("E", 1, 5));
       String position;
-      try (SseStream s = SseStream.openAt(node.baseUrl() + "/api/builds/" + id + "/events", Map.of())) {
+      try (SseStream s =
+          SseStream.openAt(node.baseUrl() + "/api/builds/" + id + "/events", Map.of())) {
         await().atMost(DEADLINE).until(() -> s.of("log").size() == 5);
         position = s.of("log").get(2).id();
       }
@@ -240,7 +243,9 @@ class ClusterIT {
       try (SseStream s = resume(node, id, position)) {
         await().atMost(DEADLINE).until(() -> s.of("log").size() == 5);
         assertThat(s.events.get(0).event()).isEqualTo("reset");
-        assertThat(s.of("log").get(0).id()).isNotEqualTo(position).doesNotStartWith(epoch(position));
+        assertThat(s.of("log").get(0).id())
+            .isNotEqualTo(position)
+            .doesNotStartWith(epoch(position));
       }
     }
   }
