@@ -73,10 +73,15 @@ final class Room {
    */
   private volatile int epoch;
 
-  /** The highest seq another node announced; read from the store once nothing is pending. */
-  private long announced;
+  /**
+   * The highest seq another node announced; read from the store once nothing is pending. Atomic,
+   * not under the room's lock: the bus thread sets it and must not wait for a join's replay.
+   */
+  private final java.util.concurrent.atomic.AtomicLong announced =
+      new java.util.concurrent.atomic.AtomicLong();
 
-  private boolean catchUpQueued;
+  private final java.util.concurrent.atomic.AtomicBoolean catchUpQueued =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   /** Pulls (clustered) waiting for pending updates to be durable or undone. */
   private final List<Runnable> parkedPulls = new ArrayList<>();
@@ -291,7 +296,7 @@ final class Room {
           }
           return false;
         });
-    if (pending.isEmpty() && announced > durableSeq) {
+    if (pending.isEmpty() && announced.get() > durableSeq) {
       catchUp();
     }
     answerParkedPulls();
@@ -309,16 +314,9 @@ final class Room {
    * Another node stored messages up to {@code position}; true when a catch-up should be scheduled
    * ({@link #catchUpNow}), false when one is already or nothing is new.
    */
-  synchronized boolean announced(long position) {
-    if (unloaded || position <= durableSeq) {
-      return false;
-    }
-    announced = Math.max(announced, position);
-    if (catchUpQueued) {
-      return false;
-    }
-    catchUpQueued = true;
-    return true;
+  boolean announced(long position) {
+    announced.accumulateAndGet(position, Math::max);
+    return !catchUpQueued.getAndSet(true);
   }
 
   /**
@@ -326,15 +324,16 @@ final class Room {
    * stored or are refused, and both end in a catch-up ({@link #durable}, {@link #conflicted}).
    */
   synchronized void catchUpNow() {
-    catchUpQueued = false;
-    if (!unloaded && pending.isEmpty() && announced > durableSeq) {
+    catchUpQueued.set(false);
+    if (!unloaded && pending.isEmpty() && announced.get() > durableSeq) {
       catchUp();
     }
   }
 
   /** Applies every stored message after {@code durableSeq}; nothing may be pending. */
   private void catchUp() {
-    announced = 0;
+    // an announcement from now on may be past what is read below: it schedules its own
+    announced.set(0);
     while (true) {
       List<StoredFrame> page = store.after(name, durableSeq, REPLAY_PAGE);
       for (StoredFrame f : page) {
