@@ -22,10 +22,37 @@ final class CollabDoc {
 
   private final List<Frames.Update> recent = new ArrayList<>();
 
+  /**
+   * The version and text stored and sent to members. Accepted updates wait for the group commit,
+   * and in a cluster another node may have stored that version first, so what is not durable yet
+   * may still be undone: newcomers and pulls see only the durable part.
+   */
+  private int durableVersion;
+
+  private String durableText;
+
   CollabDoc(int snapshotVersion, String snapshotText) {
     this.version = snapshotVersion;
     this.recentFrom = snapshotVersion;
     this.text = snapshotText;
+    this.durableVersion = snapshotVersion;
+    this.durableText = snapshotText;
+  }
+
+  int durableVersion() {
+    return durableVersion;
+  }
+
+  String durableText() {
+    return durableText;
+  }
+
+  /** The store kept the updates up to {@code version}, after which the text is {@code text}. */
+  void durable(int version, String text) {
+    if (version > durableVersion) {
+      durableVersion = version;
+      durableText = text;
+    }
   }
 
   String text() {
@@ -61,18 +88,20 @@ final class CollabDoc {
     }
   }
 
-  /** Replays a stored update while loading. */
+  /** Applies a stored update (loading, or another node's): durable at once. */
   void replay(Frames.Update update, ChangeSet change) {
-    text = change.apply(text);
-    version++;
-    recent.add(update);
+    commit(List.of(update), change.apply(text));
+    durable(version, text);
   }
 
-  /** Updates after {@code fromVersion}, or null if they are older than memory holds. */
-  List<Frames.Update> since(int fromVersion) {
-    if (fromVersion < recentFrom || fromVersion > version) {
+  /**
+   * Updates from {@code fromVersion} up to {@code upTo} (at most {@link #version}), or null if they
+   * are older than memory holds.
+   */
+  List<Frames.Update> since(int fromVersion, int upTo) {
+    if (fromVersion < recentFrom || fromVersion > upTo) {
       return null;
     }
-    return List.copyOf(recent.subList(fromVersion - recentFrom, recent.size()));
+    return List.copyOf(recent.subList(fromVersion - recentFrom, upTo - recentFrom));
   }
 }

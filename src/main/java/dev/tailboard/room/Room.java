@@ -1,6 +1,7 @@
 package dev.tailboard.room;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tailboard.hub.Subscription;
 import dev.tailboard.room.Frames.Member;
 import dev.tailboard.room.RoomStore.DocUpdate;
@@ -19,6 +20,12 @@ import java.util.Map;
  * One room's live state: its members, its seq, its shared documents. Every method runs under the
  * room's lock, so stored messages get their seq, reach the store and go out to members in one
  * order, and a resuming member's replay and the live messages meet without gap or double.
+ *
+ * <p>In a cluster the database is the authority: other nodes store messages of the same room, and
+ * this room reads them ({@link #announced}) and applies them in seq order. When another node took a
+ * seq or document version first, the store refuses this room's write ({@link #conflicted}): the
+ * room catches up and redoes its pending writes with the next seqs, rejecting the document pushes
+ * that are no longer based on the current version.
  */
 final class Room {
 
@@ -35,6 +42,7 @@ final class Room {
   private final RoomStore store;
   private final RoomWriter writer;
   private final Json json;
+  private final RoomCluster cluster;
 
   /** Stored messages given a seq, waiting for the group commit, in seq order. */
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
@@ -59,36 +67,100 @@ final class Room {
   /** The last seq stored and sent to members; the others are pending. */
   private long durableSeq;
 
+  /**
+   * Bumped when the pending writes are redone with new seqs: queued writes of an older epoch are
+   * void (the writer drops them).
+   */
+  private volatile int epoch;
+
+  /**
+   * The highest seq another node announced; read from the store once nothing is pending. Atomic,
+   * not under the room's lock: the bus thread sets it and must not wait for a join's replay.
+   */
+  private final java.util.concurrent.atomic.AtomicLong announced =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  private final java.util.concurrent.atomic.AtomicBoolean catchUpQueued =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** Pulls (clustered) waiting for pending updates to be durable or undone. */
+  private final List<Runnable> parkedPulls = new ArrayList<>();
+
+  /** Members on other nodes, by node and connection (clustered only). */
+  private final Map<String, Peer> peers = new LinkedHashMap<>();
+
   private boolean unloaded;
   private Subscription relay;
 
-  /** A message waiting to be durable: then {@code ack} goes to its sender, {@code frame} to all. */
-  private record Pending(long seq, String frame, RoomConnection sender, String ack) {}
+  /**
+   * A message waiting to be durable: then {@code ack} (if any) goes to its sender, {@code frame} to
+   * all, and a document push's {@code step} becomes the document's durable state. {@code redo}
+   * makes the request again when another node took its seq.
+   */
+  private record Pending(
+      long seq, String frame, RoomConnection sender, String ack, DocStep step, Runnable redo) {}
 
-  private Room(String name, RoomStore store, RoomWriter writer, Json json) {
+  /** A document's version and text once a push is durable. */
+  private record DocStep(String doc, int version, String text) {}
+
+  /** A member on another node; {@code since} is when this room learnt of it ({@link #nanoTime}). */
+  private record Peer(String node, Member member, long since) {}
+
+  private Room(String name, RoomStore store, RoomWriter writer, Json json, RoomCluster cluster) {
     this.name = name;
     this.store = store;
     this.writer = writer;
     this.json = json;
+    this.cluster = cluster;
   }
 
-  /** Loads a room's seq and documents from the store. */
-  static Room load(String name, RoomStore store, RoomWriter writer, Json json) {
-    Room room = new Room(name, store, writer, json);
+  /** Loads a room's seq, documents and (in a cluster) the members on other nodes. */
+  static Room load(
+      String name, RoomStore store, RoomWriter writer, Json json, RoomCluster cluster) {
+    Room room = new Room(name, store, writer, json, cluster);
     room.seq = store.lastSeq(name);
     room.durableSeq = room.seq;
     // A resent chat is recognised among the room's last RECENT_CLIENT_IDS messages.
     for (StoredFrame f : store.latest(name, "chat", RECENT_CLIENT_IDS)) {
       room.recentClientIds.put(f.clientId(), f.seq());
     }
-    RoomStore.Snapshot snapshot = store.snapshot(name, NOTES);
-    CollabDoc doc = new CollabDoc(snapshot.version(), snapshot.text());
-    for (DocUpdate u : store.updates(name, NOTES, snapshot.version())) {
-      doc.replay(new Frames.Update(u.clientId(), u.changes()), room.parse(u.changes()));
+    room.loadDoc(NOTES);
+    if (cluster.clustered()) {
+      long now = System.nanoTime();
+      for (RoomStore.MemberRow row : store.members(name)) {
+        if (!row.node().equals(cluster.nodeId())) {
+          room.peers.put(peerKey(row.node(), row.conn()), room.peer(row, now));
+        }
+      }
     }
-    room.docs.put(NOTES, doc);
-    room.snapshotVersions.put(NOTES, snapshot.version());
     return room;
+  }
+
+  /**
+   * Reads a document from the store. Its snapshot and updates are two reads: when another node
+   * compacted in between, the updates no longer start at the snapshot, and reading again helps.
+   */
+  private void loadDoc(String doc) {
+    for (int attempt = 1; ; attempt++) {
+      RoomStore.Snapshot snapshot = store.snapshot(name, doc);
+      List<DocUpdate> updates = store.updates(name, doc, snapshot.version());
+      if (attempt < 3 && !updates.isEmpty() && updates.get(0).version() != snapshot.version()) {
+        continue;
+      }
+      CollabDoc d = new CollabDoc(snapshot.version(), snapshot.text());
+      for (DocUpdate u : updates) {
+        if (u.version() == d.version()) {
+          d.replay(new Frames.Update(u.clientId(), u.changes()), parse(u.changes()));
+        }
+      }
+      docs.put(doc, d);
+      snapshotVersions.put(doc, snapshot.version());
+      return;
+    }
+  }
+
+  int epoch() {
+    return epoch;
   }
 
   synchronized void relayWith(Subscription subscription) {
@@ -130,9 +202,11 @@ final class Room {
             .map(StoredFrame::frame)
             .toList();
     Map<String, Frames.DocState> docStates = new LinkedHashMap<>();
-    docs.forEach((doc, d) -> docStates.put(doc, new Frames.DocState(d.version(), d.text())));
+    docs.forEach(
+        (doc, d) -> docStates.put(doc, new Frames.DocState(d.durableVersion(), d.durableText())));
     List<Member> present = new ArrayList<>();
     members.values().forEach(m -> present.add(m.member));
+    peers.values().forEach(p -> present.add(p.member()));
     present.add(member);
     conn.send(json.write(new Frames.Welcome(id, member, present, durableSeq, chat, docStates)));
     if (resumeSeq != null) {
@@ -153,12 +227,14 @@ final class Room {
     String presence = json.write(new Frames.Presence("joined", member));
     members.values().forEach(m -> m.send(presence));
     members.put(conn.id(), conn);
+    cluster.joined(this, conn.id(), member, presence);
   }
 
   synchronized void leave(RoomConnection conn) {
     if (members.remove(conn.id()) != null && conn.member != null) {
       String presence = json.write(new Frames.Presence("left", conn.member));
       members.values().forEach(m -> m.send(presence));
+      cluster.left(this, conn.id(), presence);
     }
   }
 
@@ -169,21 +245,29 @@ final class Room {
       if (earlier <= durableSeq) {
         conn.send(ack);
       } else {
-        waitingAcks.add(new Pending(earlier, null, conn, ack));
+        // redone: the first copy may get another seq
+        waitingAcks.add(
+            new Pending(earlier, null, conn, ack, null, () -> chat(conn, clientId, text)));
       }
       return;
     }
     long next = seq + 1;
     String frame = json.write(new Frames.Chat(next, clientId, conn.member, text, now()));
+    Runnable redo =
+        () -> {
+          // unless catching up found this id stored by another node (the client resent it there)
+          recentClientIds.remove(clientId, next);
+          chat(conn, clientId, text);
+        };
     queue(
         new RoomStore.Write(name, new StoredFrame(next, "chat", clientId, frame), null, null, null),
-        new Pending(next, frame, conn, json.write(new Frames.Ack(clientId, next))));
+        new Pending(next, frame, conn, json.write(new Frames.Ack(clientId, next)), null, redo));
     recentClientIds.put(clientId, next);
   }
 
   /** Hands a write to the group commit; the message goes out once it is durable. */
   private void queue(RoomStore.Write write, Pending p) {
-    if (!writer.offer(this, write)) {
+    if (!writer.offer(this, epoch, write)) {
       throw new dev.tailboard.store.StoreException(
           new java.sql.SQLException("room writes queue full"));
     }
@@ -196,7 +280,10 @@ final class Room {
     while (!pending.isEmpty() && pending.peek().seq() <= storedSeq) {
       Pending p = pending.poll();
       durableSeq = p.seq();
-      if (p.sender() != null) {
+      if (p.step() != null) {
+        docs.get(p.step().doc()).durable(p.step().version(), p.step().text());
+      }
+      if (p.ack() != null) {
         p.sender().send(p.ack());
       }
       broadcast(p.frame());
@@ -209,6 +296,125 @@ final class Room {
           }
           return false;
         });
+    if (pending.isEmpty() && announced.get() > durableSeq) {
+      catchUp();
+    }
+    answerParkedPulls();
+  }
+
+  private void answerParkedPulls() {
+    if (!parkedPulls.isEmpty()) {
+      List<Runnable> again = List.copyOf(parkedPulls);
+      parkedPulls.clear();
+      again.forEach(Runnable::run);
+    }
+  }
+
+  /**
+   * Another node stored messages up to {@code position}; true when a catch-up should be scheduled
+   * ({@link #catchUpNow}), false when one is already or nothing is new.
+   */
+  boolean announced(long position) {
+    announced.accumulateAndGet(position, Math::max);
+    return !catchUpQueued.getAndSet(true);
+  }
+
+  /**
+   * Reads what other nodes stored. While this room has writes pending it waits: they either get
+   * stored or are refused, and both end in a catch-up ({@link #durable}, {@link #conflicted}).
+   */
+  synchronized void catchUpNow() {
+    catchUpQueued.set(false);
+    if (!unloaded && pending.isEmpty() && announced.get() > durableSeq) {
+      catchUp();
+    }
+  }
+
+  /** Applies every stored message after {@code durableSeq}; nothing may be pending. */
+  private void catchUp() {
+    // an announcement from now on may be past what is read below: it schedules its own
+    announced.set(0);
+    while (true) {
+      List<StoredFrame> page = store.after(name, durableSeq, REPLAY_PAGE);
+      for (StoredFrame f : page) {
+        seq = f.seq();
+        durableSeq = f.seq();
+        if ("chat".equals(f.type()) && f.clientId() != null) {
+          recentClientIds.put(f.clientId(), f.seq());
+        } else if ("doc.updates".equals(f.type())) {
+          applyDocUpdates(f.frame());
+        }
+        broadcast(f.frame());
+      }
+      if (page.size() < REPLAY_PAGE) {
+        return;
+      }
+    }
+  }
+
+  /** Moves a document on by another node's stored updates; a gap reloads it from the store. */
+  private void applyDocUpdates(String frame) {
+    JsonNode f;
+    try {
+      f = json.mapper().readTree(frame);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored frame is not JSON", e);
+    }
+    String doc = f.path("doc").asText();
+    CollabDoc d = docs.get(doc);
+    if (d == null) {
+      return;
+    }
+    int version = f.path("version").asInt();
+    JsonNode updates = f.path("updates");
+    for (int i = 0; i < updates.size(); i++) {
+      if (version + i > d.version()) {
+        loadDoc(doc);
+        return;
+      }
+      if (version + i == d.version()) {
+        JsonNode u = updates.get(i);
+        String changes = u.path("changes").toString();
+        d.replay(new Frames.Update(u.path("clientID").asText(), changes), parse(changes));
+      }
+    }
+  }
+
+  /**
+   * The store refused this room's write of {@code refusedSeq} because another node stored that seq
+   * (or document version) first; the writes before it are stored. Catches up from the store and
+   * redoes every pending write in order with the next seqs: chats are stored again, pushes no
+   * longer based on the document's version get {@code doc.reject}.
+   */
+  synchronized void conflicted(long refusedSeq) {
+    if (unloaded) {
+      return;
+    }
+    durable(refusedSeq - 1);
+    List<Pending> redo = new ArrayList<>(pending);
+    pending.clear();
+    List<Pending> acks = new ArrayList<>();
+    waitingAcks.removeIf(w -> w.seq() >= refusedSeq && acks.add(w));
+    epoch++;
+    seq = durableSeq;
+    // what the pushes changed in memory is not stored: the store's document, then the rest
+    docs.keySet().forEach(this::loadDoc);
+    catchUp();
+    for (Pending p : redo) {
+      redo(p);
+    }
+    acks.forEach(this::redo);
+    answerParkedPulls();
+  }
+
+  private void redo(Pending p) {
+    try {
+      p.redo().run();
+    } catch (dev.tailboard.store.StoreException e) {
+      if (p.sender() != null) {
+        p.sender().send(json.write(new Frames.Error("unavailable", "not stored; try again", null)));
+      }
+    }
   }
 
   /**
@@ -217,18 +423,93 @@ final class Room {
    */
   synchronized void failed() {
     unloaded = true;
+    epoch++;
     pending.clear();
     members.values().forEach(m -> m.close(CloseCodes.SERVER_ERROR, "store failed; resume"));
   }
 
   synchronized void point(RoomConnection conn, long line, Long build) {
-    broadcastEphemeral(conn, json.write(new Frames.Point(conn.member, line, build)));
+    ephemeral(conn, json.write(new Frames.Point(conn.member, line, build)));
   }
 
   synchronized void cursor(RoomConnection conn, String doc, int anchor, int head) {
     if (docs.containsKey(doc)) {
-      broadcastEphemeral(conn, json.write(new Frames.Cursor(conn.member, doc, anchor, head)));
+      ephemeral(conn, json.write(new Frames.Cursor(conn.member, doc, anchor, head)));
     }
+  }
+
+  private void ephemeral(RoomConnection from, String frame) {
+    broadcastEphemeral(from, frame);
+    cluster.send(name, from.id(), frame);
+  }
+
+  /**
+   * A frame from a member on another node: presence updates the members other nodes have; every
+   * frame goes to the members here.
+   */
+  synchronized void fromPeer(String node, String conn, JsonNode frame) {
+    if (!"presence".equals(frame.path("type").asText())) {
+      broadcastEphemeral(null, frame.toString());
+      return;
+    }
+    String key = peerKey(node, conn);
+    if ("joined".equals(frame.path("event").asText())) {
+      Member member = json.mapper().convertValue(frame.get("member"), Member.class);
+      if (peers.put(key, new Peer(node, member, System.nanoTime())) == null) {
+        broadcast(frame.toString());
+      }
+    } else if (peers.remove(key) != null) {
+      broadcast(frame.toString());
+    }
+  }
+
+  /**
+   * Brings the members on other nodes in line with {@code rows}, read from the store at {@code
+   * readAt}: those learnt of since then are kept (the read may predate their row).
+   */
+  synchronized void resyncPeers(List<RoomStore.MemberRow> rows, long readAt) {
+    Map<String, RoomStore.MemberRow> stored = new LinkedHashMap<>();
+    rows.stream()
+        .filter(r -> !r.node().equals(cluster.nodeId()))
+        .forEach(r -> stored.put(peerKey(r.node(), r.conn()), r));
+    dropPeers(k -> !stored.containsKey(k), readAt);
+    stored.forEach(
+        (key, row) -> {
+          if (!peers.containsKey(key)) {
+            Peer p = peer(row, System.nanoTime());
+            peers.put(key, p);
+            broadcast(json.write(new Frames.Presence("joined", p.member())));
+          }
+        });
+  }
+
+  /**
+   * Drops the members of nodes not in {@code liveNodes} (dead, or forgotten by another node) that
+   * this room knew of before {@code readAt}, and tells the members here they left.
+   */
+  synchronized void dropDeadPeers(java.util.Set<String> liveNodes, long readAt) {
+    dropPeers(k -> !liveNodes.contains(peers.get(k).node()), readAt);
+  }
+
+  private void dropPeers(java.util.function.Predicate<String> gone, long readAt) {
+    peers
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (e.getValue().since() - readAt < 0 && gone.test(e.getKey())) {
+                broadcast(json.write(new Frames.Presence("left", e.getValue().member())));
+                return true;
+              }
+              return false;
+            });
+  }
+
+  private Peer peer(RoomStore.MemberRow row, long since) {
+    return new Peer(row.node(), json.read(row.member(), Member.class), since);
+  }
+
+  private static String peerKey(String node, String conn) {
+    return node + "/" + conn;
   }
 
   /**
@@ -260,7 +541,13 @@ final class Room {
     queue(
         new RoomStore.Write(
             name, new StoredFrame(next, "doc.updates", null, frame), doc, rows, snapshot),
-        new Pending(next, frame, null, null));
+        new Pending(
+            next,
+            frame,
+            conn,
+            null,
+            new DocStep(doc, version + updates.size(), after),
+            () -> push(conn, doc, version, updates)));
     // The document moves on now, so the next push is checked against it; members see the
     // updates once they are durable.
     d.commit(updates, after);
@@ -275,9 +562,15 @@ final class Room {
       throw new IllegalArgumentException(
           "version " + version + " is ahead of the document (" + d.version() + ")");
     }
-    List<Frames.Update> updates = d.since(version);
+    boolean clustered = cluster.clustered();
+    if (clustered && version >= d.durableVersion() && d.version() > d.durableVersion()) {
+      // what it lacks may still be undone by another node's update: answered once durable
+      parkedPulls.add(() -> pull(conn, doc, version));
+      return;
+    }
+    List<Frames.Update> updates = d.since(version, clustered ? d.durableVersion() : d.version());
     if (updates == null) {
-      conn.send(json.write(new Frames.DocSnapshot(doc, d.version(), d.text())));
+      conn.send(json.write(new Frames.DocSnapshot(doc, d.durableVersion(), d.durableText())));
     } else {
       conn.send(json.write(new Frames.DocUpdates(doc, version, updates, null)));
     }

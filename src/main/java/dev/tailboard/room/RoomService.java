@@ -9,6 +9,7 @@ import dev.tailboard.config.Setting;
 import dev.tailboard.config.Threads;
 import dev.tailboard.hub.Delivery;
 import dev.tailboard.hub.EventHub;
+import dev.tailboard.store.ClusterBus;
 import dev.tailboard.store.EventStore;
 import dev.tailboard.store.StoreException;
 import dev.tailboard.store.StoredEvent;
@@ -58,6 +59,7 @@ public class RoomService {
   @Inject Config config;
   @Inject dev.tailboard.auth.Access access;
   @Inject dev.tailboard.metrics.Metrics metrics;
+  @Inject ClusterBus bus;
 
   private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, RoomConnection> connections = new ConcurrentHashMap<>();
@@ -66,6 +68,7 @@ public class RoomService {
   private ThreadPoolExecutor blocking;
   private long pingMillis;
   private long writeTimeoutMillis;
+  private RoomCluster cluster;
 
   /**
    * Threads for pings and closes: each stalled member can hold one for up to the write timeout, so
@@ -85,6 +88,8 @@ public class RoomService {
         "websocket");
     metrics.gauge("tailboard.rooms.loaded", "Rooms in memory", rooms::size);
     writer.queued(); // creates the group-commit thread and its meters now
+    cluster = new RoomCluster(bus, store, json, rooms::get, rooms::values, pingMillis);
+    cluster.start();
     sender =
         Threads.pool(
             "tailboard-ws-send",
@@ -107,6 +112,7 @@ public class RoomService {
 
   @PreDestroy
   void stop() {
+    cluster.stop();
     pinger.shutdownNow();
     connections.values().forEach(c -> c.close(CloseCodes.SHUTDOWN, "server shutting down"));
     sender.shutdownNow();
@@ -265,7 +271,9 @@ public class RoomService {
   }
 
   private Room load(String name) {
-    Room room = Room.load(name, store, writer, json);
+    Room room = Room.load(name, store, writer, json, cluster);
+    // what other nodes' members did while this room was loading
+    cluster.resync(room);
     java.util.regex.Matcher build = BUILD_ROOM.matcher(name);
     if (build.matches()) {
       try {

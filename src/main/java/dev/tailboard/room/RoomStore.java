@@ -24,11 +24,16 @@ public interface RoomStore {
   record Write(
       String room, StoredFrame frame, String doc, List<DocUpdate> updates, Snapshot snapshot) {}
 
+  /** A member of a room on some node, as {@code room_members} holds it (member as JSON). */
+  record MemberRow(String node, String conn, String member) {}
+
   /**
-   * Stores many writes, of any rooms, in one transaction (group commit): all or none. Writes of one
-   * room must come in seq order.
+   * Stores many writes, of any rooms, in one transaction (group commit). Writes of one room must
+   * come in seq order. A write refused for a unique key (another node stored that seq or document
+   * version first) is left out with every later write of its room, and the others are stored;
+   * returns the writes left out (empty when all were stored). Any other failure stores nothing.
    */
-  void appendAll(List<Write> writes);
+  List<Write> appendAll(List<Write> writes);
 
   /** The highest seq stored for the room, 0 if none. */
   long lastSeq(String room);
@@ -44,4 +49,25 @@ public interface RoomStore {
 
   /** Updates from {@code fromVersion} on, in version order. */
   List<DocUpdate> updates(String room, String doc, int fromVersion);
+
+  /** Records a member of a room on a node (clustered only). */
+  void addMember(String room, String node, String conn, String member);
+
+  /** Forgets a member of a room on a node (clustered only). */
+  void removeMember(String room, String node, String conn);
+
+  /** The room's members on nodes that have a heartbeat row. */
+  List<MemberRow> members(String room);
+
+  /**
+   * The node's heartbeat: sets its {@code seen_at}; false when it had no row (new, or forgotten by
+   * a node that took it for dead).
+   */
+  boolean beat(String node, long seenAt);
+
+  /** Every node's last {@code seen_at}. */
+  java.util.Map<String, Long> nodes();
+
+  /** Deletes a node's heartbeat and its members (idempotent: any node may do it). */
+  void forgetNode(String node);
 }

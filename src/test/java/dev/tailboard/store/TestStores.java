@@ -1,0 +1,30 @@
+package dev.tailboard.store;
+
+import dev.tailboard.config.Config;
+import java.util.Map;
+import java.util.UUID;
+
+/** Stores on a fresh in-memory H2 database, migrated by Flyway as the WAR does it. */
+public final class TestStores {
+
+  private TestStores() {}
+
+  /** A database of its own and the room store on it; close it after the test. */
+  public record Embedded(Database database, JdbcRoomStore rooms) implements AutoCloseable {
+    @Override
+    public void close() {
+      database.close();
+    }
+  }
+
+  public static Embedded embedded() {
+    String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    Database database = new Database();
+    database.config = new Config(name -> "tailboard.db.url".equals(name) ? url : null, Map.of());
+    Jdbc jdbc = new Jdbc();
+    jdbc.database = database;
+    JdbcRoomStore rooms = new JdbcRoomStore();
+    rooms.jdbc = jdbc;
+    return new Embedded(database, rooms);
+  }
+}
