@@ -33,6 +33,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Three nodes (the real WAR, each in its own JVM) on one PostgreSQL behind nginx with the
@@ -155,8 +156,14 @@ class ClusterIT {
           .atMost(DEADLINE)
           .until(() -> metric(nodes.node(2).baseUrl(), "tailboard_poll_waiting") > 0);
       a.append(id, List.of("across"));
-      JsonNode answer = Api.json(poll.get(10, TimeUnit.SECONDS));
-      assertThat(answer.get("events").get(0).get("data").get("lines").get(0).asText())
+      HttpResponse<String> polled = poll.get(10, TimeUnit.SECONDS);
+      assertThat(polled.statusCode()).as(polled.body()).isEqualTo(200);
+      JsonNode answer = Api.json(polled);
+      // the first line also made the build running: a status event, then the log event
+      List<String> events = new ArrayList<>();
+      answer.get("events").forEach(e -> events.add(e.get("event").asText()));
+      assertThat(events).containsExactly("status", "log");
+      assertThat(answer.get("events").get(1).get("data").get("lines").get(0).asText())
           .isEqualTo("across");
       a.status(id, "failed");
       await()
@@ -224,7 +231,9 @@ class ClusterIT {
       WarServer node = one.node(0);
       Api a = api(node.baseUrl());
       long id = a.createBuild("cluster/epoch");
-      a.append(id, Api.lines("E", 1, 5));
+      for (String line : Api.lines("E", 1, 5)) {
+        a.append(id, List.of(line)); // five log events
+      }
       String position;
       try (SseStream s =
           SseStream.openAt(node.baseUrl() + "/api/builds/" + id + "/events", Map.of())) {
