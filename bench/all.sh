@@ -6,6 +6,9 @@
 #   replay  a subscriber resuming with Last-Event-ID over 100,000 stored lines
 #   stalled a healthy subscriber's p50/p99 alone, then beside 200 + 50 streams of a finished
 #           100,000-line build that never read; server threads and heap after GC, lines lost
+#   cluster three Tailboard nodes on one PostgreSQL behind nginx (bench/cluster.sh, run once,
+#           after the others, with its own servers): same-node vs cross-node latency, fan-out
+#           capacity of one node vs three, resume after kill -9 of a node
 # Builds what it needs (mvn test-compile, npm ci), starts the three servers on free ports of
 # 127.0.0.1 — Tailboard (mvn jetty:run, fresh H2 data directory), the bare-Jetty peer
 # (BareJettyPeer) and the Node peer (bench/node-peer, npm ws) — then runs each scenario against
@@ -27,7 +30,7 @@ STALLED=${STALLED:-200} STALLED_SHARED=${STALLED_SHARED:-50} STALLED_LINES=${STA
 # Tailboard's sse.writeTimeoutSeconds (10 s), after which it cuts them.
 STALLED_SECONDS=${STALLED_SECONDS:-5}
 SERVERS=${BENCH_SERVERS:-"tailboard jetty node"}
-SCENARIOS=${BENCH_SCENARIOS:-"fanout rooms idle replay stalled"}
+SCENARIOS=${BENCH_SCENARIOS:-"fanout rooms idle replay stalled cluster"}
 
 # 16,000 idle sockets at the server and as many in the load JVM: each process needs more files
 # than the usual soft limit of 1,024; this machine's hard limit is 20,000.
@@ -106,6 +109,9 @@ for s in $SERVERS; do
 done
 
 for scenario in $SCENARIOS; do
+  if [ "$scenario" = cluster ]; then
+    continue # after the others: it starts servers of its own
+  fi
   for s in $SERVERS; do
     echo "== $scenario: $s"
     t=$SECONDS
@@ -131,6 +137,15 @@ for scenario in $SCENARIOS; do
     echo "   ($((SECONDS - t)) s)"
   done
 done
+
+if [[ " $SCENARIOS " == *" cluster "* ]]; then
+  echo "== cluster (three nodes, PostgreSQL, nginx; the peers have no cluster to compare)"
+  cleanup # the single-node servers stop first: the cluster needs the cores
+  pids=()
+  t=$SECONDS
+  bench/cluster.sh 2>&1 | tee -a "$out/load.log" | grep '^|' || true
+  echo "   ($((SECONDS - t)) s)"
+fi
 
 echo "== report"
 java -cp "$cp" dev.tailboard.bench.BenchReport "$results" "$out" >/dev/null

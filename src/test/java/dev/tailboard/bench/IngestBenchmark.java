@@ -218,6 +218,11 @@ public final class IngestBenchmark {
 
   /** Publishes {@code total} lines in chunks; {@code rate} lines/s, or as fast as it can if 0. */
   static void publish(long build, int total, int chunk, int rate) throws Exception {
+    publish(ItServer.baseUrl(), build, total, chunk, rate);
+  }
+
+  /** As {@link #publish(long, int, int, int)}, to the server at {@code base}. */
+  static void publish(String base, long build, int total, int chunk, int rate) throws Exception {
     long start = System.nanoTime();
     String pad = "x".repeat(60);
     for (int sent = 0; sent < total; sent += chunk) {
@@ -245,7 +250,7 @@ public final class IngestBenchmark {
       body.append("]}");
       HttpResponse<String> r =
           HTTP.send(
-              request("/api/builds/" + build + "/log")
+              request(base, "/api/builds/" + build + "/log")
                   .header("Content-Type", "application/json")
                   .timeout(TIMEOUT)
                   .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
@@ -263,9 +268,13 @@ public final class IngestBenchmark {
   }
 
   static long createBuild(String project) throws Exception {
+    return createBuild(ItServer.baseUrl(), project);
+  }
+
+  static long createBuild(String base, String project) throws Exception {
     HttpResponse<String> r =
         HTTP.send(
-            request("/api/builds")
+            request(base, "/api/builds")
                 .timeout(TIMEOUT)
                 .header("Content-Type", "application/json")
                 .POST(
@@ -277,7 +286,11 @@ public final class IngestBenchmark {
   }
 
   static HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(ItServer.baseUrl() + path))
+    return request(ItServer.baseUrl(), path);
+  }
+
+  static HttpRequest.Builder request(String base, String path) {
+    return HttpRequest.newBuilder(URI.create(base + path))
         .header("Authorization", "Bearer " + TOKEN);
   }
 
@@ -291,9 +304,15 @@ public final class IngestBenchmark {
 
     Subscriber(long build, int expected, boolean recordLatency, String lastEventId)
         throws Exception {
+      this(ItServer.baseUrl(), build, expected, recordLatency, lastEventId);
+    }
+
+    /** A subscriber of the server at {@code base}. */
+    Subscriber(String base, long build, int expected, boolean recordLatency, String lastEventId)
+        throws Exception {
       latencies = recordLatency ? new long[expected] : new long[0];
       HttpRequest.Builder req =
-          request("/api/builds/" + build + "/events")
+          request(base, "/api/builds/" + build + "/events")
               .header("Accept", "text/event-stream")
               .timeout(TIMEOUT);
       if (lastEventId != null) {
