@@ -57,6 +57,8 @@ public final class ClusterBenchmark {
     StringBuilder report = new StringBuilder("| cluster | figure |\n|---|---|\n");
     try (ClusterNodes nodes = ClusterNodes.start(3, postgres.jdbcUrl(database));
         Nginx nginx = Nginx.start(nodes.baseUrls())) {
+      // warm-up, not reported: the nodes' JIT and pools, the bus's connections
+      latency(nodes, latencySubs, rate, Math.min(3, seconds), new StringBuilder());
       latency(nodes, latencySubs, rate, seconds, report);
       capacity(nodes, capacitySubs, burst, report);
       resume(nodes, nginx, killClients, report);
@@ -199,7 +201,6 @@ public final class ClusterBenchmark {
 
   private static void row(StringBuilder report, String scenario, String figure) {
     report.append("| ").append(scenario).append(" | ").append(figure).append(" |\n");
-    System.out.println(scenario + ": " + figure);
   }
 
   /**
