@@ -134,5 +134,16 @@ public class Database {
       dataSource.close();
       dataSource = null;
     }
+    // drivers in WEB-INF/lib register themselves with DriverManager, which outlives the WAR: a
+    // redeploy would keep the old class loader alive through them (Tomcat warns of the leak)
+    for (Driver driver : java.util.Collections.list(java.sql.DriverManager.getDrivers())) {
+      if (driver.getClass().getClassLoader() == Database.class.getClassLoader()) {
+        try {
+          java.sql.DriverManager.deregisterDriver(driver);
+        } catch (SQLException e) {
+          // undeploying anyway
+        }
+      }
+    }
   }
 }
