@@ -31,6 +31,14 @@ public interface ClusterBus {
   /** True when other nodes may share the database (the bus carries something). */
   boolean clustered();
 
+  /**
+   * True while the bus hears the other nodes (always, on one node). While false, this node's
+   * subscribers miss the other nodes' events until it reconnects and catches up: health says so.
+   */
+  default boolean connected() {
+    return true;
+  }
+
   /** This node's id: random, new at every start. */
   String nodeId();
 

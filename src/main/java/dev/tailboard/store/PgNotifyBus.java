@@ -60,6 +60,7 @@ final class PgNotifyBus implements ClusterBus, AutoCloseable {
   private final Thread receiver;
   private volatile boolean running = true;
   private volatile Connection listening;
+  private volatile boolean listeningNow;
 
   PgNotifyBus(Database database) {
     this.database = database;
@@ -73,6 +74,11 @@ final class PgNotifyBus implements ClusterBus, AutoCloseable {
   @Override
   public boolean clustered() {
     return true;
+  }
+
+  @Override
+  public boolean connected() {
+    return listeningNow;
   }
 
   @Override
@@ -175,6 +181,7 @@ final class PgNotifyBus implements ClusterBus, AutoCloseable {
         try (Statement s = c.createStatement()) {
           s.execute("LISTEN " + CHANNEL);
         }
+        listeningNow = true;
         if (!first) {
           // listening again: whatever was announced while it was down is in the store
           listeners.forEach(l -> l.getValue().reconnected());
@@ -182,6 +189,7 @@ final class PgNotifyBus implements ClusterBus, AutoCloseable {
         first = false;
         receive(c);
       } catch (SQLException | RuntimeException e) {
+        listeningNow = false;
         if (running) {
           LOG.log(Level.WARNING, "cluster bus connection lost; reconnecting", e);
           first = false;

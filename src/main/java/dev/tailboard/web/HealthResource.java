@@ -15,10 +15,14 @@ import jakarta.ws.rs.core.Response;
 @RequestScoped
 public class HealthResource {
 
-  /** The health answer. */
-  public record Health(String status, String store) {}
+  /**
+   * The health answer: {@code bus} is {@code ok} while this node hears the others (or is the only
+   * one), {@code down} while its LISTEN connection is being re-established.
+   */
+  public record Health(String status, String store, String bus) {}
 
   @Inject EventStore store;
+  @Inject dev.tailboard.store.ClusterBus bus;
   @Inject dev.tailboard.metrics.Metrics metrics;
 
   @GET
@@ -27,10 +31,14 @@ public class HealthResource {
   public Response health() {
     try {
       store.listBuilds(new BuildFilter(null, null, 1, null));
-      return Response.ok(new Health("ok", "ok")).build();
     } catch (RuntimeException e) {
-      return Response.status(503).entity(new Health("down", e.getMessage())).build();
+      return Response.status(503).entity(new Health("down", e.getMessage(), null)).build();
     }
+    if (!bus.connected()) {
+      // its subscribers would miss other nodes' events: out of the load balancer's rotation
+      return Response.status(503).entity(new Health("down", "ok", "down")).build();
+    }
+    return Response.ok(new Health("ok", "ok", "ok")).build();
   }
 
   @GET
