@@ -86,6 +86,10 @@ public class Database {
     java.util.Properties props = new java.util.Properties();
     props.setProperty("user", config.string(Setting.DB_USER));
     props.setProperty("password", config.string(Setting.DB_PASSWORD));
+    if (postgres()) {
+      // pg_stat_activity tells operators (and tests) which connection this is
+      props.setProperty("ApplicationName", "tailboard-bus");
+    }
     try {
       Driver driver =
           (Driver)

@@ -181,6 +181,25 @@ class ClusterIT {
 
   @Test
   @Order(4)
+  void aNodeWhoseListenConnectionDropsCatchesUpFromTheStore() throws Exception {
+    Api a = api(nodes.node(0).baseUrl());
+    long id = a.createBuild("cluster/relisten");
+    ResumingSse follower = follow(nodes.node(1).baseUrl(), id);
+    a.append(id, List.of("before"));
+    await().atMost(DEADLINE).until(() -> follower.lines().size() == 1);
+    // every node's LISTEN connection is cut; the line published now is announced to nobody
+    postgres.query(
+        "cluster_it",
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            + " WHERE application_name = 'tailboard-bus'");
+    a.append(id, List.of("while cut"));
+    await().atMost(DEADLINE).until(() -> follower.lines().size() == 2);
+    assertThat(follower.lines()).containsExactly("before", "while cut");
+    assertThat(follower.connects()).isEqualTo(1);
+  }
+
+  @Test
+  @Order(5)
   void killDashNineOfANodeWhileAHundredClientsFollowThroughNginxLosesAndDoublesNothing()
       throws Exception {
     Api viaNginx = api(nginx.baseUrl());
@@ -224,7 +243,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aResumeAgainstADatabaseOfAnotherEpochIsAReset() throws Exception {
     postgres.createDatabase("epoch_it");
     try (ClusterNodes one = ClusterNodes.start(1, postgres.jdbcUrl("epoch_it"))) {
