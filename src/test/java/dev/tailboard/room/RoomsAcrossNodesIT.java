@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tailboard.testing.Api;
 import dev.tailboard.testing.ClusterNodes;
 import dev.tailboard.testing.CollabClient;
 import dev.tailboard.testing.ItServer;
@@ -44,6 +45,7 @@ class RoomsAcrossNodesIT {
   private static final Duration PRESENCE_DROP = Duration.ofSeconds(3);
 
   private static final int CHATS_PER_SENDER = 50;
+  private static final int DURING_RESUME = 30;
 
   private static Postgres postgres;
   private static ClusterNodes nodes;
@@ -84,8 +86,10 @@ class RoomsAcrossNodesIT {
 
     // two senders on two nodes at once
     CountDownLatch go = new CountDownLatch(1);
-    CompletableFuture<Void> fromAlice = CompletableFuture.runAsync(() -> chats(alice, "a", go));
-    CompletableFuture<Void> fromBob = CompletableFuture.runAsync(() -> chats(bob, "b", go));
+    CompletableFuture<Void> fromAlice =
+        CompletableFuture.runAsync(() -> chats(alice, "a", CHATS_PER_SENDER, go));
+    CompletableFuture<Void> fromBob =
+        CompletableFuture.runAsync(() -> chats(bob, "b", CHATS_PER_SENDER, go));
     go.countDown();
     fromAlice.get(WAIT.toSeconds(), TimeUnit.SECONDS);
     fromBob.get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -158,7 +162,12 @@ class RoomsAcrossNodesIT {
     WsClient bob = all.get(1);
     WsClient carol = all.get(2);
     alice.send(chat("before-1", "before the kill"));
-    await().atMost(WAIT).until(() -> bob.of("chat").size() == 1 && carol.of("chat").size() == 1);
+    await().atMost(WAIT).until(() -> all.stream().allMatch(c -> c.of("chat").size() == 1));
+    // bob's chat is stored, but he will act as if its ack was lost with node 1: he resumes from
+    // the seq before it and sends it again
+    JsonNode unacked = Api.JSON.valueToTree(chat("bob-1", "did this get through?"));
+    bob.send(unacked);
+    await().atMost(WAIT).until(() -> all.stream().allMatch(c -> c.of("chat").size() == 2));
     String session = bob.welcome().get("session").asText();
     long lastSeen = bob.of("chat").get(0).get("seq").asLong();
 
@@ -177,34 +186,63 @@ class RoomsAcrossNodesIT {
 
     // the room goes on between the survivors
     for (int i = 1; i <= 3; i++) {
-      alice.send(chat("missed-a" + i, "while bob was away " + i));
-      carol.send(chat("missed-c" + i, "while bob was away " + i));
+      alice.send(chat("away-a" + i, "while bob was away " + i));
+      carol.send(chat("away-c" + i, "while bob was away " + i));
     }
-    await().atMost(WAIT).until(() -> alice.of("chat").size() == 7 && carol.of("chat").size() == 7);
+    await().atMost(WAIT).until(() -> alice.of("chat").size() == 8 && carol.of("chat").size() == 8);
     assertThat(ids(alice.of("chat"))).isEqualTo(ids(carol.of("chat")));
-    List<JsonNode> missed = alice.of("chat").subList(1, 7);
 
-    // bob comes back through nginx (which finds node 1 dead) and resumes from his last seq
+    // bob comes back through nginx (which finds node 1 dead) and resumes from his last seq while
+    // both survivors go on chatting, so his replay races live chats of his node and another's
+    CountDownLatch go = new CountDownLatch(1);
+    CompletableFuture<Void> fromAlice =
+        CompletableFuture.runAsync(() -> chats(alice, "on-a", DURING_RESUME, go));
+    CompletableFuture<Void> fromCarol =
+        CompletableFuture.runAsync(() -> chats(carol, "on-c", DURING_RESUME, go));
     long resumedAt = System.nanoTime();
     WsClient back = WsClient.connectUrl(nginx.wsUrl() + "/ws/rooms/" + room, auth());
     clients.add(back);
     back.send(
         Map.of(
             "type", "hello", "name", "bob", "resume", Map.of("session", session, "seq", lastSeen)));
-    await().atMost(WAIT).until(() -> back.of("chat").size() >= missed.size());
+    go.countDown();
+    back.send(unacked);
+    await().atMost(WAIT).until(() -> back.of("chat").size() >= 7);
     long resumeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - resumedAt);
-    System.out.println(
-        "resume through nginx: " + missed.size() + " chats in " + resumeMillis + " ms");
-    assertThat(back.welcome().get("you").get("id").asText()).isEqualTo(session);
-    awaitPresence(alice, "joined", "bob");
-    awaitPresence(carol, "joined", "bob");
-    // live from here on: one more chat, and nothing came twice
-    alice.send(chat("after-1", "welcome back"));
-    await().atMost(WAIT).until(() -> back.of("chat").size() >= missed.size() + 1);
-    await().atMost(WAIT).until(() -> carol.of("chat").size() == 8);
-    assertThat(ids(back.of("chat"))).isEqualTo(ids(carol.of("chat").subList(1, 8)));
-    assertThat(seqById(back.of("chat"))).containsAllEntriesOf(seqById(missed));
+    System.out.println("resume through nginx: the 7 chats missed in " + resumeMillis + " ms");
+    fromAlice.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    fromCarol.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
+    int total = 8 + 2 * DURING_RESUME;
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                alice.of("chat").size() >= total
+                    && carol.of("chat").size() >= total
+                    && back.of("chat").size() >= total - (int) lastSeen
+                    && !back.of("ack").isEmpty());
+    assertThat(back.welcome().get("you").get("id").asText()).isEqualTo(session);
+    assertThat(names(back.welcome().get("members")))
+        .containsExactlyInAnyOrder("alice", "bob", "carol");
+    List<JsonNode> stored = carol.of("chat");
+    assertThat(ids(alice.of("chat"))).isEqualTo(ids(stored)).doesNotHaveDuplicates();
+    assertThat(stored.stream().map(f -> f.get("seq").asLong()).toList())
+        .isEqualTo(LongStream.rangeClosed(1, total).boxed().toList());
+    assertThat(ids(back.of("chat")))
+        .as("every chat after his seq once, in the room's order")
+        .isEqualTo(ids(stored.subList((int) lastSeen, total)));
+    assertThat(back.of("ack"))
+        .singleElement()
+        .satisfies(
+            ack -> {
+              assertThat(ack.get("id").asText()).isEqualTo("bob-1");
+              assertThat(ack.get("seq").asLong()).isEqualTo(seqById(stored).get("bob-1"));
+            });
+    // his return is news on both survivors' nodes (each had seen him join, or listed him, once)
+    await().atMost(WAIT).until(() -> presences(alice, "joined", "bob") == 2);
+    await().atMost(WAIT).until(() -> presences(carol, "joined", "bob") == 1);
+    assertThat(back.of("error")).isEmpty();
     nodes.node(1).startAgain();
   }
 
@@ -271,15 +309,18 @@ class RoomsAcrossNodesIT {
     return Map.of("type", "chat", "id", id, "text", text);
   }
 
-  /** Sends {@link #CHATS_PER_SENDER} chats as fast as it can once {@code go} opens. */
-  private static void chats(WsClient sender, String prefix, CountDownLatch go) {
+  /**
+   * Sends {@code count} chats as fast as it can once {@code go} opens (at most the rate limit's
+   * burst, {@code ws.maxMessagesPerSecond} = 50, since the sender's last burst).
+   */
+  private static void chats(WsClient sender, String prefix, int count, CountDownLatch go) {
     try {
       go.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-    for (int i = 1; i <= CHATS_PER_SENDER; i++) {
+    for (int i = 1; i <= count; i++) {
       sender.send(chat(prefix + "-" + i, prefix + " says " + i));
     }
   }
@@ -289,11 +330,16 @@ class RoomsAcrossNodesIT {
   }
 
   private static boolean hasPresence(WsClient c, String event, String name) {
-    return c.has(
-        "presence",
-        p ->
-            event.equals(p.get("event").asText())
-                && name.equals(p.get("member").get("name").asText()));
+    return presences(c, event, name) > 0;
+  }
+
+  private static long presences(WsClient c, String event, String name) {
+    return c.of("presence").stream()
+        .filter(
+            p ->
+                event.equals(p.get("event").asText())
+                    && name.equals(p.get("member").get("name").asText()))
+        .count();
   }
 
   private static List<String> names(JsonNode members) {
