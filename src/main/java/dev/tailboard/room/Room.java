@@ -561,14 +561,23 @@ final class Room {
 
   synchronized void pull(RoomConnection conn, String doc, int version) {
     CollabDoc d = doc(doc);
+    boolean clustered = cluster.clustered();
+    if (clustered && version > d.version()) {
+      // the client saw this version on another node and this room has not read it yet: read
+      // the store now, or once the pending writes are stored or refused
+      if (!pending.isEmpty()) {
+        park(conn, doc, version);
+        return;
+      }
+      catchUp();
+    }
     if (version > d.version()) {
       throw new IllegalArgumentException(
           "version " + version + " is ahead of the document (" + d.version() + ")");
     }
-    boolean clustered = cluster.clustered();
     if (clustered && version >= d.durableVersion() && d.version() > d.durableVersion()) {
       // what it lacks may still be undone by another node's update: answered once durable
-      parkedPulls.add(() -> pull(conn, doc, version));
+      park(conn, doc, version);
       return;
     }
     List<Frames.Update> updates = d.since(version, clustered ? d.durableVersion() : d.version());
@@ -577,6 +586,18 @@ final class Room {
     } else {
       conn.send(json.write(new Frames.DocUpdates(doc, version, updates, null)));
     }
+  }
+
+  /** A pull answered later, on the writer's thread: a bad version is an error frame then. */
+  private void park(RoomConnection conn, String doc, int version) {
+    parkedPulls.add(
+        () -> {
+          try {
+            pull(conn, doc, version);
+          } catch (IllegalArgumentException e) {
+            conn.send(json.write(new Frames.Error("bad_request", e.getMessage(), null)));
+          }
+        });
   }
 
   /** A build event relayed from the hub into a build's room. */

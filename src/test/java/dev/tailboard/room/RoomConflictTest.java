@@ -1,6 +1,7 @@
 package dev.tailboard.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -280,6 +281,27 @@ class RoomConflictTest {
     await().atMost(WAIT).until(() -> ana.of("chat").size() == 3);
     assertThat(ana.of("ack").get(0).get("seq").asLong()).isEqualTo(3);
     assertThat(r.back().of("chat")).extracting(n -> n.get("seq").asLong()).containsExactly(3L);
+  }
+
+  @Test
+  void aPullFromAVersionTheNodeHasNotReadYetIsAnsweredFromTheStore() {
+    Member ana = a.join("r", "ana");
+    Member bob = b.join("r", "bob");
+    bob.conn.room.push(bob.conn, "notes", 0, List.of(new Frames.Update("bob", "[[0,\"b\"]]")));
+    await().atMost(WAIT).until(() -> bob.of("doc.updates").size() == 1);
+
+    // an editor synced to version 1 on node b comes back on node a, which has not read it
+    Member back = a.join("r", "bob-again");
+    back.conn.room.pull(back.conn, "notes", 1);
+    // the store read broadcasts bob's update (the editor skips it, it has it), then the answer
+    assertThat(back.of("doc.updates"))
+        .extracting(u -> u.get("version").asInt() + " " + u.get("updates").size())
+        .containsExactly("0 1", "1 0");
+    // ana got the update from the store read
+    assertThat(ana.of("doc.updates")).hasSize(1);
+    // a version nobody stored is still an error
+    assertThatThrownBy(() -> back.conn.room.pull(back.conn, "notes", 5))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   /** ana on node a, bob on node b, bob's session and his connection to come back with. */
