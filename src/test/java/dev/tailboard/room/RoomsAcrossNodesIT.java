@@ -11,6 +11,7 @@ import dev.tailboard.testing.ItServer;
 import dev.tailboard.testing.Nginx;
 import dev.tailboard.testing.Postgres;
 import dev.tailboard.testing.WsClient;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RoomsAcrossNodesIT {
 
+  private static final String DATABASE = "rooms_it";
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   /** A dead node's members leave within 2 × ws.pingSeconds; a second of slack. */
@@ -55,8 +57,8 @@ class RoomsAcrossNodesIT {
   @BeforeAll
   static void start() throws Exception {
     postgres = Postgres.shared();
-    postgres.createDatabase("rooms_it");
-    nodes = ClusterNodes.start(3, postgres.jdbcUrl("rooms_it"));
+    postgres.createDatabase(DATABASE);
+    nodes = ClusterNodes.start(3, postgres.jdbcUrl(DATABASE));
     nginx = Nginx.start(nodes.baseUrls());
   }
 
@@ -291,18 +293,27 @@ class RoomsAcrossNodesIT {
    * alice on node 0, bob on node 1, carol on node 2, once each sees the others: a later member's
    * welcome lists the members on every node, the earlier ones get its presence {@code joined}.
    */
-  private List<WsClient> oneOnEachNode(String room) {
+  private List<WsClient> oneOnEachNode(String room) throws IOException {
     WsClient alice = join(node(0), room, "alice");
+    // a member's row is written just after its welcome: a member joining later lists it
+    awaitMemberRows(room, 1);
     WsClient bob = join(node(1), room, "bob");
     assertThat(names(bob.welcome().get("members"))).containsExactlyInAnyOrder("alice", "bob");
     awaitPresence(alice, "joined", "bob");
-    // bob's row is written before his presence goes out: a later member anywhere lists him
+    awaitMemberRows(room, 2);
     WsClient carol = join(node(2), room, "carol");
     assertThat(names(carol.welcome().get("members")))
         .containsExactlyInAnyOrder("alice", "bob", "carol");
     awaitPresence(alice, "joined", "carol");
     awaitPresence(bob, "joined", "carol");
     return List.of(alice, bob, carol);
+  }
+
+  private static void awaitMemberRows(String room, int rows) {
+    String count = "SELECT count(*) FROM room_members WHERE room = '" + room + "'";
+    await("room_members rows of " + room)
+        .atMost(WAIT)
+        .until(() -> Integer.parseInt(postgres.query(DATABASE, count)) == rows);
   }
 
   private static Map<String, Object> chat(String id, String text) {
