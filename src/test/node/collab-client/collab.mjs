@@ -1,6 +1,10 @@
 // Two real @codemirror/collab clients against Tailboard's shared-notes authority (SPEC §6).
 //
-//   node collab.mjs <ws-base-url> <room> [seed]
+//   node collab.mjs <ws-base-url> <room> [second-ws-base-url] [seed]
+//
+// The first client (and the later newcomers) connect to <ws-base-url>, the second to
+// <second-ws-base-url> if given (another node of a cluster), else to <ws-base-url> too; a third
+// argument that is not a ws:// or wss:// URL is taken as the seed, as before.
 //
 // Both clients join <room>, start from the document state of their `welcome`, and type random
 // insertions, deletions and replacements (with emoji, CJK, newlines) at random positions at the
@@ -18,18 +22,20 @@ import { ChangeSet, EditorState } from "@codemirror/state";
 import { collab, getClientID, getSyncedVersion, receiveUpdates, sendableUpdates } from "@codemirror/collab";
 import WebSocket from "ws";
 
-const [base, room, seedArg] = process.argv.slice(2);
+const [base, room, ...rest] = process.argv.slice(2);
 if (!base || !room) {
-  console.log("usage: node collab.mjs <ws-base-url> <room> [seed]");
+  console.log("usage: node collab.mjs <ws-base-url> <room> [second-ws-base-url] [seed]");
   process.exit(2);
 }
+const secondBase = /^wss?:\/\//.test(rest[0] ?? "") ? rest.shift() : base;
+const seedArg = rest[0];
 const SEED = Number(seedArg ?? process.env.COLLAB_SEED ?? 20240611) >>> 0;
 const EDITS_PER_CLIENT = Number(process.env.COLLAB_EDITS_PER_CLIENT ?? 80);
 const TIMEOUT_MS = 60_000;
 /** Minimum spacing of one client's frames: 40/s, under the server's 50/s per connection. */
 const SEND_SPACING_MS = 25;
 const DOC = "notes";
-const url = `${base.replace(/\/+$/, "")}/ws/rooms/${encodeURIComponent(room)}`;
+const roomUrl = (b) => `${b.replace(/\/+$/, "")}/ws/rooms/${encodeURIComponent(room)}`;
 
 // ---------------------------------------------------------------------------------------------
 // Seeded PRNG (mulberry32)
@@ -94,8 +100,9 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 // A collab client: one WebSocket, one EditorState with the collab extension
 
 class Client {
-  constructor(name) {
+  constructor(name, url = roomUrl(base)) {
     this.name = name;
+    this.url = url;
     this.log = []; // the last frames sent (>) and received (<), for failure reports
     this.edits = 0;
     this.rejects = 0;
@@ -122,7 +129,7 @@ class Client {
 
   /** Opens the socket, says hello and starts from the welcome. */
   async join() {
-    this.ws = new WebSocket(url);
+    this.ws = new WebSocket(this.url);
     this.ws.on("message", (data, isBinary) => {
       const text = isBinary ? null : data.toString("utf8");
       if (text == null) throw new Failure(`${this.name} got a binary frame`);
@@ -392,7 +399,7 @@ async function readWelcome(name) {
 
 async function main() {
   const a = new Client("alice");
-  const b = new Client("bob");
+  const b = new Client("bob", roomUrl(secondBase));
   clients.push(a, b);
   await a.join();
   await b.join();
@@ -470,6 +477,7 @@ async function main() {
       rejects,
       version,
       textLength: textA.length,
+      text: textA,
       equal: true,
       pushes: a.pushes + b.pushes,
       pulls: a.pulls + b.pulls,

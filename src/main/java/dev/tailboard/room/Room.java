@@ -196,6 +196,9 @@ final class Room {
     Member member = new Member(id, name, COLORS[Math.floorMod(id.hashCode(), COLORS.length)]);
     conn.member = member;
     conn.room = this;
+    if (resumeSeq != null && resumeSeq > durableSeq) {
+      resumedAhead(conn, resumeSeq);
+    }
     List<String> chat =
         store.latest(this.name, "chat", CHAT_IN_WELCOME).stream()
             .filter(f -> f.seq() <= durableSeq)
@@ -286,7 +289,7 @@ final class Room {
       if (p.ack() != null) {
         p.sender().send(p.ack());
       }
-      broadcast(p.frame());
+      broadcastStored(p.seq(), p.frame());
     }
     waitingAcks.removeIf(
         w -> {
@@ -344,7 +347,7 @@ final class Room {
         } else if ("doc.updates".equals(f.type())) {
           applyDocUpdates(f.frame());
         }
-        broadcast(f.frame());
+        broadcastStored(f.seq(), f.frame());
       }
       if (page.size() < REPLAY_PAGE) {
         return;
@@ -558,14 +561,23 @@ final class Room {
 
   synchronized void pull(RoomConnection conn, String doc, int version) {
     CollabDoc d = doc(doc);
+    boolean clustered = cluster.clustered();
+    if (clustered && version > d.version()) {
+      // the client saw this version on another node and this room has not read it yet: read
+      // the store now, or once the pending writes are stored or refused
+      if (!pending.isEmpty()) {
+        park(conn, doc, version);
+        return;
+      }
+      catchUp();
+    }
     if (version > d.version()) {
       throw new IllegalArgumentException(
           "version " + version + " is ahead of the document (" + d.version() + ")");
     }
-    boolean clustered = cluster.clustered();
     if (clustered && version >= d.durableVersion() && d.version() > d.durableVersion()) {
       // what it lacks may still be undone by another node's update: answered once durable
-      parkedPulls.add(() -> pull(conn, doc, version));
+      park(conn, doc, version);
       return;
     }
     List<Frames.Update> updates = d.since(version, clustered ? d.durableVersion() : d.version());
@@ -574,6 +586,18 @@ final class Room {
     } else {
       conn.send(json.write(new Frames.DocUpdates(doc, version, updates, null)));
     }
+  }
+
+  /** A pull answered later, on the writer's thread: a bad version is an error frame then. */
+  private void park(RoomConnection conn, String doc, int version) {
+    parkedPulls.add(
+        () -> {
+          try {
+            pull(conn, doc, version);
+          } catch (IllegalArgumentException e) {
+            conn.send(json.write(new Frames.Error("bad_request", e.getMessage(), null)));
+          }
+        });
   }
 
   /** A build event relayed from the hub into a build's room. */
@@ -599,6 +623,29 @@ final class Room {
 
   private void broadcast(String frame) {
     members.values().forEach(m -> m.send(frame));
+  }
+
+  /** A stored message, to every member but those that resumed past its seq (they have it). */
+  private void broadcastStored(long seq, String frame) {
+    for (RoomConnection m : members.values()) {
+      if (seq > m.resumedThrough) {
+        m.send(frame);
+      }
+    }
+  }
+
+  /**
+   * A member resumes from a seq this room has not reached: another node stored it and this room has
+   * not read it yet (the announcement is on its way, or waits for this room's pending writes). What
+   * the store has is read now, if nothing is pending; the rest, up to the member's seq, it already
+   * has and is not sent to it again.
+   */
+  private void resumedAhead(RoomConnection conn, long resumeSeq) {
+    if (pending.isEmpty()) {
+      catchUp();
+    }
+    // a seq the store never gave out is no reason to hold back the messages that will get it
+    conn.resumedThrough = Math.min(resumeSeq, Math.max(durableSeq, store.lastSeq(name)));
   }
 
   private void broadcastEphemeral(RoomConnection from, String frame) {

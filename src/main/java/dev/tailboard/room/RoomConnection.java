@@ -79,6 +79,12 @@ public final class RoomConnection {
   volatile Room room;
 
   /**
+   * The seq a resuming member already had when the room had not reached it ({@link Room#join}):
+   * stored messages up to it are not sent again. Guarded by the room's lock.
+   */
+  long resumedThrough;
+
+  /**
    * @param sender runs the sends; its tasks must never block
    * @param blocking runs pings and closes, which may wait on this socket (bounded by the
    *     container's send timeout)

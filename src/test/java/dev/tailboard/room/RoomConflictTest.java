@@ -1,6 +1,7 @@
 package dev.tailboard.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -246,5 +247,74 @@ class RoomConflictTest {
     assertThat(ana.of("presence").get(0).get("member").get("name").asText()).isEqualTo("bob");
     assertThat(db.rooms().nodes()).doesNotContainKey("node-b");
     assertThat(db.rooms().members("r")).extracting(r -> r.node()).containsOnly("node-a");
+  }
+
+  @Test
+  void aMemberResumingOnANodeBehindTheStoreGetsNothingTwice() {
+    Resume r = bobChatsTwiceOnB();
+    Member ana = r.ana();
+    Member bob = r.bob();
+    Member back = r.back();
+    // node b dies; bob comes back on node a, whose room has not heard of b's chats yet
+    a.room("r").join(back.conn, "bob", r.session(), 2L);
+    bob.conn.room.chat(bob.conn, "b-3", "three"); // stored by b after bob's last seq
+    await().atMost(WAIT).until(() -> bob.of("chat").size() == 3);
+
+    a.cluster.announced(RoomWriter.STORED + "r", 3);
+    await().atMost(WAIT).until(() -> ana.of("chat").size() == 3);
+    assertThat(back.of("chat")).extracting(n -> n.get("seq").asLong()).containsExactly(3L);
+    assertThat(back.of("welcome").get(0).get("seq").asLong()).isEqualTo(2);
+  }
+
+  @Test
+  void aMemberResumingWhileTheNodeHasWritesPendingGetsNothingTwice() {
+    Resume r = bobChatsTwiceOnB();
+    Member ana = r.ana();
+    Room room = a.room("r");
+    synchronized (room) {
+      // ana's chat takes seq 1 on node a, refused later: pending while bob resumes there
+      room.chat(ana.conn, "a-1", "mine");
+      room.join(r.back().conn, "bob", r.session(), 2L);
+    }
+
+    await().atMost(WAIT).until(() -> ana.of("ack").size() == 1);
+    await().atMost(WAIT).until(() -> ana.of("chat").size() == 3);
+    assertThat(ana.of("ack").get(0).get("seq").asLong()).isEqualTo(3);
+    assertThat(r.back().of("chat")).extracting(n -> n.get("seq").asLong()).containsExactly(3L);
+  }
+
+  @Test
+  void aPullFromAVersionTheNodeHasNotReadYetIsAnsweredFromTheStore() {
+    Member ana = a.join("r", "ana");
+    Member bob = b.join("r", "bob");
+    bob.conn.room.push(bob.conn, "notes", 0, List.of(new Frames.Update("bob", "[[0,\"b\"]]")));
+    await().atMost(WAIT).until(() -> bob.of("doc.updates").size() == 1);
+
+    // an editor synced to version 1 on node b comes back on node a, which has not read it
+    Member back = a.join("r", "bob-again");
+    back.conn.room.pull(back.conn, "notes", 1);
+    // the store read broadcasts bob's update (the editor skips it, it has it), then the answer
+    assertThat(back.of("doc.updates"))
+        .extracting(u -> u.get("version").asInt() + " " + u.get("updates").size())
+        .containsExactly("0 1", "1 0");
+    // ana got the update from the store read
+    assertThat(ana.of("doc.updates")).hasSize(1);
+    // a version nobody stored is still an error
+    assertThatThrownBy(() -> back.conn.room.pull(back.conn, "notes", 5))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /** ana on node a, bob on node b, bob's session and his connection to come back with. */
+  private record Resume(Member ana, Member bob, String session, Member back) {}
+
+  /** Two chats of bob on node b (seqs 1 and 2), not announced to node a. */
+  private Resume bobChatsTwiceOnB() {
+    Member ana = a.join("r", "ana");
+    Member bob = b.join("r", "bob");
+    bob.conn.room.chat(bob.conn, "b-1", "one");
+    bob.conn.room.chat(bob.conn, "b-2", "two");
+    await().atMost(WAIT).until(() -> bob.of("chat").size() == 2);
+    String session = bob.of("welcome").get(0).get("session").asText();
+    return new Resume(ana, bob, session, new Member("bob-again"));
   }
 }

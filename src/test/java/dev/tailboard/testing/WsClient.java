@@ -46,6 +46,19 @@ public final class WsClient implements AutoCloseable {
   public static CompletableFuture<WsClient> connectAsync(
       String room, Map<String, String> headers, boolean reading) {
     String url = ItServer.baseUrl().replaceFirst("^http", "ws") + "/ws/rooms/" + room;
+    return connectUrlAsync(url, headers, reading);
+  }
+
+  /**
+   * Connects to a full WebSocket URL (another server than the usual IT server: a cluster node,
+   * nginx) with the given extra handshake headers.
+   */
+  public static WsClient connectUrl(String url, Map<String, String> headers) {
+    return connectUrlAsync(url, headers, true).join();
+  }
+
+  public static CompletableFuture<WsClient> connectUrlAsync(
+      String url, Map<String, String> headers, boolean reading) {
     Listener listener = new Listener(reading);
     WebSocket.Builder b =
         HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
