@@ -1,7 +1,6 @@
 package dev.tailboard.builds;
 
 import dev.tailboard.auth.Access;
-import dev.tailboard.hub.EventHub;
 import dev.tailboard.store.EventStore;
 import dev.tailboard.web.ProblemException;
 import jakarta.enterprise.context.RequestScoped;
@@ -28,7 +27,6 @@ import java.util.List;
 @Consumes(MediaType.APPLICATION_JSON)
 public class BuildResource {
 
-  @Inject EventHub hub;
   @Inject EventStore store;
   @Inject BuildService builds;
   @Inject Access access;
@@ -50,7 +48,7 @@ public class BuildResource {
     if (key != null && (key.isBlank() || key.length() > 200)) {
       throw ProblemException.badRequest("Idempotency-Key must have 1 to 200 characters");
     }
-    Build build = hub.create(body, key);
+    Build build = builds.create(body, key);
     return Response.created(uri.getBaseUriBuilder().path("builds/{id}").build(build.id()))
         .entity(build)
         .build();

@@ -3,6 +3,8 @@ package dev.tailboard.builds;
 import dev.tailboard.config.Config;
 import dev.tailboard.config.Setting;
 import dev.tailboard.hub.EventHub;
+import dev.tailboard.store.BodyMismatchException;
+import dev.tailboard.store.ChunkSeq;
 import dev.tailboard.store.EventStore;
 import dev.tailboard.store.Mutation;
 import dev.tailboard.store.Outcome;
@@ -91,17 +93,40 @@ public class BuildService {
   }
 
   /**
-   * Appends lines; a chunk {@code seq} already stored gets its first reply back. Lines past {@code
-   * log.maxLinesPerBuild} are refused and the reply says so ({@code truncated}).
+   * Creates a build, or with an {@code idempotencyKey} used before in the project returns the build
+   * made then (announced on the feed only the first time).
+   *
+   * @throws ProblemException 422 if the key was first used with another body
+   */
+  public Build create(NewBuild body, String idempotencyKey) {
+    try {
+      return hub.create(body, idempotencyKey, BodyFingerprint.of(body)).build();
+    } catch (BodyMismatchException e) {
+      throw differentBody(e, "a new build needs a new key");
+    }
+  }
+
+  private static ProblemException differentBody(BodyMismatchException e, String advice) {
+    return ProblemException.unprocessable(
+        e.used() + ": this request's body differs from the first request's (" + advice + ")");
+  }
+
+  /**
+   * Appends lines; a chunk {@code seq} already stored gets its first reply back, if its body
+   * (lines, step and stream) is the one stored then; another body is refused (422) and nothing is
+   * appended. Lines past {@code log.maxLinesPerBuild} are refused and the reply says so ({@code
+   * truncated}).
    */
   public AppendReply appendLog(long id, Long seq, List<String> raw, String step, String stream) {
     int maxBytes = config.integer(Setting.LOG_MAX_LINE_BYTES);
     long maxLines = config.integer(Setting.LOG_MAX_LINES_PER_BUILD);
     List<String> lines = LogLines.splitAll(raw, maxBytes);
+    ChunkSeq chunk =
+        seq == null ? null : new ChunkSeq(seq, BodyFingerprint.ofChunk(raw, step, stream));
     Outcome outcome =
         publish(
             id,
-            seq,
+            chunk,
             build -> {
               requireOpen(build);
               long room = maxLines - build.lineCount();
@@ -148,11 +173,14 @@ public class BuildService {
         .build();
   }
 
-  private Outcome publish(long id, Long seq, java.util.function.Function<Build, Mutation> change) {
+  private Outcome publish(
+      long id, ChunkSeq chunk, java.util.function.Function<Build, Mutation> change) {
     try {
-      return hub.publish(id, seq, change);
+      return hub.publish(id, chunk, change);
     } catch (NoSuchElementException e) {
       throw notFound(id);
+    } catch (BodyMismatchException e) {
+      throw differentBody(e, "a retry resends the same chunk; new lines take the next seq");
     }
   }
 

@@ -5,7 +5,9 @@ import dev.tailboard.builds.NewBuild;
 import dev.tailboard.config.Config;
 import dev.tailboard.config.Setting;
 import dev.tailboard.config.Threads;
+import dev.tailboard.store.ChunkSeq;
 import dev.tailboard.store.ClusterBus;
+import dev.tailboard.store.Created;
 import dev.tailboard.store.EventStore;
 import dev.tailboard.store.Mutation;
 import dev.tailboard.store.Outcome;
@@ -174,22 +176,31 @@ public class EventHub {
     }
   }
 
-  /** Creates a build (event 1) and announces it on the global feed. */
-  public Build create(NewBuild build, String idempotencyKey) {
-    Build created = store.createBuild(build, idempotencyKey, json::write);
-    if (created.lastEventId() == 1) {
-      announce(created);
+  /**
+   * Creates a build (event 1) and announces it on the global feed; a repeat of an earlier create
+   * (the same idempotency key) returns that build and announces nothing, so a build is announced
+   * once however often its create is retried.
+   *
+   * @throws dev.tailboard.store.BodyMismatchException if the key was first used with another body
+   */
+  public Created create(NewBuild build, String idempotencyKey, String fingerprint) {
+    Created created = store.createBuild(build, idempotencyKey, fingerprint, json::write);
+    if (created.isNew()) {
+      announce(created.build());
     }
     return created;
   }
 
   /**
    * Applies {@code change} to the build in the store and delivers the events it appended. Returns
-   * after the events are durable and queued for every subscriber.
+   * after the events are durable and queued for every subscriber. A repeated {@code chunk} delivers
+   * nothing and returns the first reply ({@link EventStore#mutate}).
    *
    * @throws NoSuchElementException if the build does not exist
+   * @throws dev.tailboard.store.BodyMismatchException if the chunk's seq was stored with another
+   *     body
    */
-  public Outcome publish(long buildId, Long seq, Function<Build, Mutation> change) {
+  public Outcome publish(long buildId, ChunkSeq chunk, Function<Build, Mutation> change) {
     ReentrantLock lock = stripe(buildId);
     lock.lock();
     try {
@@ -198,7 +209,7 @@ public class EventHub {
       Outcome outcome =
           store.mutate(
               buildId,
-              seq,
+              chunk,
               current -> {
                 before[0] = current;
                 return change.apply(current);

@@ -14,19 +14,27 @@ import java.util.function.Function;
 public interface EventStore {
 
   /**
-   * Creates a build and stores its event 1 ({@code build}, the summary). With an idempotency key
-   * already used for the same project, creates nothing and returns the build made the first time.
-   *
-   * @param eventData turns the new build into the JSON of its event 1
-   */
-  /**
    * This database's epoch: a short id ({@code [0-9a-z]+}) made once, when the first node starts on
    * it, and the same for every node and every start after. A stream position from another epoch
    * belongs to another history (a restored or replaced database).
    */
   String epoch();
 
-  Build createBuild(NewBuild build, String idempotencyKey, Function<Build, String> eventData);
+  /**
+   * Creates a build and stores its event 1 ({@code build}, the summary) in one transaction, and
+   * returns it with {@link Created#isNew()} true. With an {@code idempotencyKey} already used for
+   * the same project, creates nothing and returns the build made the first time, as it is now, with
+   * {@code isNew} false; so for one key exactly one call, among any number of concurrent ones on
+   * any node, sees {@code isNew} true, and it returns only after that build is committed.
+   *
+   * @param fingerprint the request body's fingerprint, stored with the key; a repeat whose
+   *     fingerprint differs from the stored one creates nothing and throws (a key stored without
+   *     one, or a null {@code fingerprint}, is not compared)
+   * @param eventData turns the new build into the JSON of its event 1
+   * @throws BodyMismatchException if the key was first used with another body
+   */
+  Created createBuild(
+      NewBuild build, String idempotencyKey, String fingerprint, Function<Build, String> eventData);
 
   Optional<Build> findBuild(long id);
 
@@ -37,13 +45,17 @@ public interface EventStore {
    * Appends to a build in one transaction. The build row is locked for the transaction, so
    * mutations of one build are serialized even across nodes sharing the database; {@code change}
    * sees the committed state and returns the new summary and the events to append, numbered
-   * consecutively from {@code lastEventId + 1}. If {@code seq} is not null and was stored before
-   * for this build, nothing is written and the earlier reply is returned. An exception from {@code
-   * change} rolls everything back and propagates.
+   * consecutively from {@code lastEventId + 1}. If {@code chunk} is not null and its {@code seq}
+   * was stored before for this build, {@code change} is not called, nothing is written and the
+   * earlier reply is returned ({@link Outcome#repeated()}); otherwise the seq is stored with the
+   * reply and the fingerprint in the same transaction. An exception from {@code change} rolls
+   * everything back and propagates.
    *
    * @throws java.util.NoSuchElementException if the build does not exist
+   * @throws BodyMismatchException if the seq was stored with another fingerprint (one stored
+   *     without a fingerprint, or a null one given, is not compared); nothing is written
    */
-  Outcome mutate(long buildId, Long seq, Function<Build, Mutation> change);
+  Outcome mutate(long buildId, ChunkSeq chunk, Function<Build, Mutation> change);
 
   /**
    * Events with {@code afterId < id <= upToId}, in id order, at most {@code limit} of them and

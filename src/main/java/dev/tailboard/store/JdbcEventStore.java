@@ -71,70 +71,96 @@ public class JdbcEventStore implements EventStore {
   }
 
   @Override
-  public Build createBuild(NewBuild b, String key, Function<Build, String> eventData) {
+  public Created createBuild(
+      NewBuild b, String key, String fingerprint, Function<Build, String> eventData) {
     try {
-      return insertBuild(b, key, eventData);
+      return jdbc.inTransaction(
+          c -> {
+            Optional<Created> existing = existing(c, b, key, fingerprint);
+            return existing.isPresent()
+                ? existing.get()
+                : new Created(insertBuild(c, b, key, fingerprint, eventData), true);
+          });
     } catch (StoreException e) {
       if (key != null && e.isConstraintViolation()) {
-        // a concurrent request with the same key won the insert: answer with its build
-        return jdbc.inTransaction(
-                c -> queryBuild(c, "project = ? AND idempotency_key = ?", b.project(), key))
-            .orElseThrow(() -> e);
+        // a concurrent request with the same key won the insert: answer as to a repeat of it
+        return jdbc.inTransaction(c -> existing(c, b, key, fingerprint)).orElseThrow(() -> e);
       }
       throw e;
     }
   }
 
-  private Build insertBuild(NewBuild b, String key, Function<Build, String> eventData) {
-    return jdbc.inTransaction(
-        c -> {
-          if (key != null) {
-            Optional<Build> existing =
-                queryBuild(c, "project = ? AND idempotency_key = ?", b.project(), key);
-            if (existing.isPresent()) {
-              return existing.get();
-            }
-          }
-          long now = System.currentTimeMillis();
-          long id;
-          try (PreparedStatement insert =
-              c.prepareStatement(
-                  "INSERT INTO builds (project, title, ref, commit_sha, url, status, steps,"
-                      + " line_count, last_event_id, created_at, idempotency_key)"
-                      + " VALUES (?, ?, ?, ?, ?, ?, '[]', 0, 1, ?, ?)",
-                  new String[] {"id"})) {
-            insert.setString(1, b.project());
-            insert.setString(2, b.title());
-            insert.setString(3, b.ref());
-            insert.setString(4, b.commit());
-            insert.setString(5, b.url());
-            insert.setString(6, BuildStatus.QUEUED);
-            insert.setLong(7, now);
-            insert.setString(8, key);
-            insert.executeUpdate();
-            try (ResultSet keys = insert.getGeneratedKeys()) {
-              keys.next();
-              id = keys.getLong("id");
-            }
-          }
-          Build created =
-              new Build(
-                  id,
-                  b.project(),
-                  b.title(),
-                  b.ref(),
-                  b.commit(),
-                  b.url(),
-                  BuildStatus.QUEUED,
-                  List.of(),
-                  0,
-                  1,
-                  Instant.ofEpochMilli(now).toString(),
-                  null,
-                  null);
-          insertEvents(c, List.of(new StoredEvent(id, 1, "build", eventData.apply(created), 0, 0)));
-          return created;
-        });
+  /** The build an earlier request made with {@code key}, if any; its body must be the same. */
+  private Optional<Created> existing(Connection c, NewBuild b, String key, String fingerprint)
+      throws SQLException {
+    if (key == null) {
+      return Optional.empty();
+    }
+    List<String> stored =
+        Jdbc.query(
+            c,
+            "SELECT body_sha256 FROM builds WHERE project = ? AND idempotency_key = ?",
+            rs -> rs.getString(1),
+            b.project(),
+            key);
+    if (stored.isEmpty()) {
+      return Optional.empty();
+    }
+    requireSameBody(stored.get(0), fingerprint, "Idempotency-Key \"" + key + "\"");
+    return queryBuild(c, "project = ? AND idempotency_key = ?", b.project(), key)
+        .map(build -> new Created(build, false));
+  }
+
+  /** Fingerprints are compared only when both are known (rows from before V6 have none). */
+  private static void requireSameBody(String stored, String given, String used) {
+    if (stored != null && given != null && !stored.equals(given)) {
+      throw new BodyMismatchException(used);
+    }
+  }
+
+  private Build insertBuild(
+      Connection c, NewBuild b, String key, String fingerprint, Function<Build, String> eventData)
+      throws SQLException {
+    long now = System.currentTimeMillis();
+    long id;
+    try (PreparedStatement insert =
+        c.prepareStatement(
+            "INSERT INTO builds (project, title, ref, commit_sha, url, status, steps,"
+                + " line_count, last_event_id, created_at, idempotency_key, body_sha256)"
+                + " VALUES (?, ?, ?, ?, ?, ?, '[]', 0, 1, ?, ?, ?)",
+            new String[] {"id"})) {
+      insert.setString(1, b.project());
+      insert.setString(2, b.title());
+      insert.setString(3, b.ref());
+      insert.setString(4, b.commit());
+      insert.setString(5, b.url());
+      insert.setString(6, BuildStatus.QUEUED);
+      insert.setLong(7, now);
+      insert.setString(8, key);
+      insert.setString(9, key == null ? null : fingerprint);
+      insert.executeUpdate();
+      try (ResultSet keys = insert.getGeneratedKeys()) {
+        keys.next();
+        id = keys.getLong("id");
+      }
+    }
+    Build created =
+        new Build(
+            id,
+            b.project(),
+            b.title(),
+            b.ref(),
+            b.commit(),
+            b.url(),
+            BuildStatus.QUEUED,
+            List.of(),
+            0,
+            1,
+            Instant.ofEpochMilli(now).toString(),
+            null,
+            null);
+    insertEvents(c, List.of(new StoredEvent(id, 1, "build", eventData.apply(created), 0, 0)));
+    return created;
   }
 
   @Override
@@ -171,14 +197,14 @@ public class JdbcEventStore implements EventStore {
   }
 
   @Override
-  public Outcome mutate(long buildId, Long seq, Function<Build, Mutation> change) {
+  public Outcome mutate(long buildId, ChunkSeq chunk, Function<Build, Mutation> change) {
     return jdbc.inTransaction(
         c -> {
           Build current =
               queryBuild(c, "id = ? FOR UPDATE", buildId)
                   .orElseThrow(() -> new NoSuchElementException("build " + buildId));
-          if (seq != null) {
-            Optional<String> earlier = chunkReply(c, buildId, seq);
+          if (chunk != null) {
+            Optional<String> earlier = chunkReply(c, buildId, chunk);
             if (earlier.isPresent()) {
               return new Outcome(null, earlier.get());
             }
@@ -186,13 +212,14 @@ public class JdbcEventStore implements EventStore {
           Mutation m = change.apply(current);
           insertEvents(c, m.events());
           updateBuild(c, m.build());
-          if (seq != null) {
-            try (PreparedStatement q =
-                c.prepareStatement(
-                    "INSERT INTO log_chunks (build_id, seq, reply) VALUES (?, ?, ?)")) {
-              Jdbc.bind(q, buildId, seq, m.reply());
-              q.executeUpdate();
-            }
+          if (chunk != null) {
+            Jdbc.update(
+                c,
+                "INSERT INTO log_chunks (build_id, seq, reply, body_sha256) VALUES (?, ?, ?, ?)",
+                buildId,
+                chunk.seq(),
+                m.reply(),
+                chunk.fingerprint());
           }
           return new Outcome(m, m.reply());
         });
@@ -288,14 +315,22 @@ public class JdbcEventStore implements EventStore {
     }
   }
 
-  private Optional<String> chunkReply(Connection c, long buildId, long seq) throws SQLException {
-    try (PreparedStatement q =
-        c.prepareStatement("SELECT reply FROM log_chunks WHERE build_id = ? AND seq = ?")) {
-      Jdbc.bind(q, buildId, seq);
-      try (ResultSet rs = q.executeQuery()) {
-        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-      }
+  /** The reply stored for the chunk's seq, if any; its body must be the same. */
+  private Optional<String> chunkReply(Connection c, long buildId, ChunkSeq chunk)
+      throws SQLException {
+    List<String[]> stored =
+        Jdbc.query(
+            c,
+            "SELECT reply, body_sha256 FROM log_chunks WHERE build_id = ? AND seq = ?",
+            rs -> new String[] {rs.getString(1), rs.getString(2)},
+            buildId,
+            chunk.seq());
+    if (stored.isEmpty()) {
+      return Optional.empty();
     }
+    requireSameBody(
+        stored.get(0)[1], chunk.fingerprint(), "seq " + chunk.seq() + " of build " + buildId);
+    return Optional.of(stored.get(0)[0]);
   }
 
   private Optional<Build> queryBuild(Connection c, String where, Object... args)

@@ -45,6 +45,10 @@ public class ProblemException extends WebApplicationException {
     return new ProblemException(413, "Payload too large", detail);
   }
 
+  public static ProblemException unprocessable(String detail) {
+    return new ProblemException(422, "Unprocessable content", detail);
+  }
+
   /** The problem as a response, for code that answers without throwing. */
   public Response toResponse() {
     return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();

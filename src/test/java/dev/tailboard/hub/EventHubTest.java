@@ -5,10 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tailboard.builds.Build;
 import dev.tailboard.builds.LogChunk;
+import dev.tailboard.builds.NewBuild;
 import dev.tailboard.config.Threads;
 import dev.tailboard.metrics.Metrics;
+import dev.tailboard.store.EventStore;
 import dev.tailboard.store.Mutation;
 import dev.tailboard.store.StoredEvent;
+import dev.tailboard.store.TestStores;
 import dev.tailboard.web.Json;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,6 +47,10 @@ class EventHubTest {
   }
 
   private EventHub hub(Executor writers, int queueEvents, int replayPage) {
+    return hub(store, writers, queueEvents, replayPage);
+  }
+
+  private EventHub hub(EventStore store, Executor writers, int queueEvents, int replayPage) {
     LogMerger merger = new LogMerger();
     merger.json = json;
     HubMetrics metrics = new HubMetrics();
@@ -101,6 +108,24 @@ class EventHubTest {
 
   private static List<Long> upTo(long last) {
     return LongStream.rangeClosed(1, last).boxed().toList();
+  }
+
+  @Test
+  void aBuildIsAnnouncedOnTheFeedOnceHoweverOftenItsCreateIsRepeated() {
+    try (TestStores.Embedded db = TestStores.embedded()) {
+      EventHub hub = hub(db.events(), manual, 256, 100);
+      FakeDelivery feed = FakeDelivery.healthy();
+      hub.subscribeAll(feed);
+      NewBuild body = new NewBuild("p", null, null, null, null);
+
+      long id = hub.create(body, "k", "f").build().id();
+      assertThat(hub.create(body, "k", "f").isNew()).isFalse();
+      assertThat(hub.create(body, "k", "f").build().id()).isEqualTo(id);
+      long other = hub.create(body, null, "f").build().id();
+      manual.runAll();
+
+      assertThat(feed.sent).extracting(StoredEvent::buildId).containsExactly(id, other);
+    }
   }
 
   @Test

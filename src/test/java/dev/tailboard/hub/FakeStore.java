@@ -3,6 +3,8 @@ package dev.tailboard.hub;
 import dev.tailboard.builds.Build;
 import dev.tailboard.builds.BuildFilter;
 import dev.tailboard.builds.NewBuild;
+import dev.tailboard.store.ChunkSeq;
+import dev.tailboard.store.Created;
 import dev.tailboard.store.EventStore;
 import dev.tailboard.store.Mutation;
 import dev.tailboard.store.Outcome;
@@ -32,7 +34,8 @@ final class FakeStore implements EventStore {
   }
 
   @Override
-  public Build createBuild(NewBuild build, String key, Function<Build, String> eventData) {
+  public Created createBuild(
+      NewBuild build, String key, String fingerprint, Function<Build, String> eventData) {
     throw new UnsupportedOperationException();
   }
 
@@ -47,7 +50,8 @@ final class FakeStore implements EventStore {
   }
 
   @Override
-  public synchronized Outcome mutate(long buildId, Long seq, Function<Build, Mutation> change) {
+  public synchronized Outcome mutate(
+      long buildId, ChunkSeq chunk, Function<Build, Mutation> change) {
     Mutation m = change.apply(builds.get(buildId));
     events.addAll(m.events());
     builds.put(buildId, m.build());

@@ -1,6 +1,7 @@
 package dev.tailboard.store;
 
 import dev.tailboard.config.Config;
+import dev.tailboard.web.Json;
 import java.util.Map;
 import java.util.UUID;
 
@@ -9,8 +10,9 @@ public final class TestStores {
 
   private TestStores() {}
 
-  /** A database of its own and the room store on it; close it after the test. */
-  public record Embedded(Database database, JdbcRoomStore rooms) implements AutoCloseable {
+  /** A database of its own and the stores on it; close it after the test. */
+  public record Embedded(Database database, JdbcRoomStore rooms, JdbcEventStore events)
+      implements AutoCloseable {
     @Override
     public void close() {
       database.close();
@@ -25,6 +27,9 @@ public final class TestStores {
     jdbc.database = database;
     JdbcRoomStore rooms = new JdbcRoomStore();
     rooms.jdbc = jdbc;
-    return new Embedded(database, rooms);
+    JdbcEventStore events = new JdbcEventStore();
+    events.jdbc = jdbc;
+    events.json = new Json();
+    return new Embedded(database, rooms, events);
   }
 }

@@ -1,0 +1,168 @@
+package dev.tailboard.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tailboard.builds.Build;
+import dev.tailboard.builds.NewBuild;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Idempotency of {@link JdbcEventStore} on a real H2 database migrated by Flyway. */
+class JdbcEventStoreTest {
+
+  private static final NewBuild BODY = new NewBuild("p/q", "first", null, null, null);
+  private static final NewBuild OTHER = new NewBuild("p/q", "second", null, null, null);
+
+  private final TestStores.Embedded db = TestStores.embedded();
+  private final JdbcEventStore store = db.events();
+
+  @AfterEach
+  void close() {
+    db.close();
+  }
+
+  private Created create(NewBuild body, String key, String fingerprint) {
+    return store.createBuild(body, key, fingerprint, b -> "{}");
+  }
+
+  /** Appends {@code line} as one log event; its reply is the line. */
+  private static Function<Build, Mutation> line(String line) {
+    return b -> {
+      long id = b.lastEventId() + 1;
+      long n = b.lineCount() + 1;
+      Build after = b.withProgress(b.status(), b.steps(), n, id, null, null);
+      return new Mutation(after, List.of(new StoredEvent(b.id(), id, "log", line, n, n)), line);
+    };
+  }
+
+  private void forgetFingerprints() {
+    db.events()
+        .jdbc
+        .inTransaction(
+            c ->
+                Jdbc.update(c, "UPDATE builds SET body_sha256 = NULL")
+                    + Jdbc.update(c, "UPDATE log_chunks SET body_sha256 = NULL"));
+  }
+
+  @Test
+  void aRepeatedKeyWithTheSameBodyReturnsTheFirstBuildAsNotNew() {
+    Created first = create(BODY, "k", "f1");
+    Created again = create(BODY, "k", "f1");
+    Created unkeyed = create(BODY, null, "f1");
+
+    assertThat(first.isNew()).isTrue();
+    assertThat(again.isNew()).isFalse();
+    assertThat(again.build()).isEqualTo(first.build());
+    assertThat(unkeyed.isNew()).isTrue();
+    assertThat(unkeyed.build().id()).isNotEqualTo(first.build().id());
+  }
+
+  @Test
+  void aRepeatedKeyWithAnotherBodyIsRefusedAndCreatesNothing() {
+    Created first = create(BODY, "k", "f1");
+
+    assertThatThrownBy(() -> create(OTHER, "k", "f2"))
+        .isInstanceOf(BodyMismatchException.class)
+        .hasMessage("Idempotency-Key \"k\"");
+    assertThat(store.listBuilds(new dev.tailboard.builds.BuildFilter(null, null, 10, null)))
+        .extracting(Build::id)
+        .containsExactly(first.build().id());
+  }
+
+  @Test
+  void aKeyStoredWithoutAFingerprintIsAnsweredAsBefore() {
+    Created first = create(BODY, "k", "f1");
+    forgetFingerprints();
+
+    Created again = create(OTHER, "k", "f2");
+
+    assertThat(again.isNew()).isFalse();
+    assertThat(again.build().id()).isEqualTo(first.build().id());
+  }
+
+  @Test
+  void aCreateThatLosesTheInsertRaceComparesBodiesToo() throws Exception {
+    CompletableFuture<Created> same = new CompletableFuture<>();
+    CompletableFuture<Created> other = new CompletableFuture<>();
+    Created winner =
+        store.createBuild(
+            BODY,
+            "k",
+            "f1",
+            b -> {
+              // inside the winner's transaction, after its insert: the others see no row with
+              // the key yet and insert too, which the unique constraint refuses once it commits
+              racer(BODY, "f1", same);
+              racer(OTHER, "f2", other);
+              sleep(300);
+              return "{}";
+            });
+
+    assertThat(same.get(10, TimeUnit.SECONDS)).isEqualTo(new Created(winner.build(), false));
+    assertThatThrownBy(() -> other.get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(BodyMismatchException.class);
+  }
+
+  private void racer(NewBuild body, String fingerprint, CompletableFuture<Created> result) {
+    new Thread(
+            () -> {
+              try {
+                result.complete(create(body, "k", fingerprint));
+              } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+              }
+            })
+        .start();
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
+  void aRepeatedSeqWithTheSameBodyGetsTheFirstReplyAndAppendsNothing() {
+    long id = create(BODY, null, null).build().id();
+    Outcome first = store.mutate(id, new ChunkSeq(1, "f1"), line("one"));
+    Outcome again = store.mutate(id, new ChunkSeq(1, "f1"), line("again"));
+
+    assertThat(first.repeated()).isFalse();
+    assertThat(again.repeated()).isTrue();
+    assertThat(again.reply()).isEqualTo("one");
+    assertThat(store.findBuild(id).orElseThrow().lineCount()).isEqualTo(1);
+  }
+
+  @Test
+  void aRepeatedSeqWithAnotherBodyIsRefusedAndAppendsNothing() {
+    long id = create(BODY, null, null).build().id();
+    store.mutate(id, new ChunkSeq(1, "f1"), line("one"));
+
+    assertThatThrownBy(() -> store.mutate(id, new ChunkSeq(1, "f2"), line("other")))
+        .isInstanceOf(BodyMismatchException.class)
+        .hasMessage("seq 1 of build " + id);
+    assertThat(store.findBuild(id).orElseThrow().lineCount()).isEqualTo(1);
+    assertThat(store.readEvents(id, 0, 100, 100, Long.MAX_VALUE))
+        .extracting(StoredEvent::data)
+        .containsExactly("{}", "one");
+  }
+
+  @Test
+  void aSeqStoredWithoutAFingerprintIsAnsweredAsBefore() {
+    long id = create(BODY, null, null).build().id();
+    store.mutate(id, new ChunkSeq(1, "f1"), line("one"));
+    forgetFingerprints();
+
+    Outcome again = store.mutate(id, new ChunkSeq(1, "f2"), line("other"));
+
+    assertThat(again.repeated()).isTrue();
+    assertThat(again.reply()).isEqualTo("one");
+  }
+}
