@@ -24,8 +24,10 @@ public interface EventStore {
    * Creates a build and stores its event 1 ({@code build}, the summary) in one transaction, and
    * returns it with {@link Created#isNew()} true. With an {@code idempotencyKey} already used for
    * the same project, creates nothing and returns the build made the first time, as it is now, with
-   * {@code isNew} false; so for one key exactly one call, among any number of concurrent ones on
-   * any node, sees {@code isNew} true, and it returns only after that build is committed.
+   * {@code isNew} false. For one key exactly one call, among any number of concurrent ones on any
+   * node, sees {@code isNew} true (callers announce the build on that one only), and every call
+   * returns a committed build: a repeat that raced the first one's insert answers once that is
+   * committed.
    *
    * @param fingerprint the request body's fingerprint, stored with the key; a repeat whose
    *     fingerprint differs from the stored one creates nothing and throws (a key stored without

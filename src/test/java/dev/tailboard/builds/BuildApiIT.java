@@ -139,6 +139,49 @@ class BuildApiIT {
   }
 
   @Test
+  void theSameIdempotencyKeyWithAnotherBodyIs422AndCreatesNothing() {
+    String project = freshProject();
+    String key = "job-" + UUID.randomUUID();
+    HttpResponse<String> first = createWithKey(project, key);
+
+    HttpResponse<String> other =
+        createWithBody(key, Api.write(Map.of("project", project, "title", "another build")));
+    HttpResponse<String> same = createWithKey(project, key);
+
+    assertProblem(other, 422);
+    assertThat(Api.json(other).get("detail").asText())
+        .contains("Idempotency-Key \"" + key + "\"")
+        .contains("differs from the first request's");
+    assertThat(same.statusCode()).isBetween(200, 201);
+    long id = Api.json(first).get("id").asLong();
+    assertThat(Api.json(same).get("id").asLong()).isEqualTo(id);
+    assertThat(ids(api.get("/api/builds?project=" + project))).containsExactly(id);
+  }
+
+  @Test
+  void aCreateRepeatedBeforeAnyLineIsAnnouncedOnceOnTheFeed() {
+    String project = freshProject();
+    String key = "job-" + UUID.randomUUID();
+    try (SseStream feed = SseStream.open("/api/events")) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> !feed.rawLines.isEmpty());
+      long id = Api.json(createWithKey(project, key)).get("id").asLong();
+      assertThat(Api.json(createWithKey(project, key)).get("id").asLong()).isEqualTo(id);
+      assertThat(Api.json(createWithKey(project, key)).get("id").asLong()).isEqualTo(id);
+      // the feed is in order: once a later build is on it, any second announcement would be too
+      long later = api.createBuild(project);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> feed.of("build").stream().anyMatch(e -> buildId(e) == later));
+
+      assertThat(feed.of("build").stream().filter(e -> buildId(e) == id)).hasSize(1);
+    }
+  }
+
+  private static long buildId(dev.tailboard.testing.SseEvent e) {
+    return e.json().get("id").asLong();
+  }
+
+  @Test
   void concurrentRetriesWithOneIdempotencyKeyAllGetTheSameBuild() throws Exception {
     String project = freshProject();
     String key = "job-" + UUID.randomUUID();
@@ -351,6 +394,36 @@ class BuildApiIT {
     expected.addAll(List.of("t-1", "t-2"));
     assertThat(rawLog(id)).containsExactlyElementsOf(expected);
     assertThat(api.build(id).get("lineCount").asLong()).isEqualTo(7);
+  }
+
+  @Test
+  void aSeqReusedWithAnotherBodyIs422AndAppendsNothing() {
+    long id = api.createBuild();
+    String path = "/api/builds/" + id + "/log";
+    HttpResponse<String> first =
+        api.postJson(path + "?seq=1", Map.of("lines", List.of("a", "b"), "step", "compile"));
+    postTextBytes(path + "?seq=2", "t-1\n".getBytes());
+    JsonNode before = api.build(id);
+
+    HttpResponse<String> otherLines =
+        api.postJson(path + "?seq=1", Map.of("lines", List.of("a", "c"), "step", "compile"));
+    HttpResponse<String> otherStep =
+        api.postJson(path + "?seq=1", Map.of("lines", List.of("a", "b"), "step", "test"));
+    HttpResponse<String> otherText = postTextBytes(path + "?seq=2", "t-2\n".getBytes());
+    HttpResponse<String> same =
+        api.postJson(path + "?seq=1", Map.of("lines", List.of("a", "b"), "step", "compile"));
+
+    assertProblem(otherLines, 422);
+    assertThat(Api.json(otherLines).get("detail").asText())
+        .contains("seq 1 of build " + id)
+        .contains("differs from the first request's");
+    assertProblem(otherStep, 422);
+    assertProblem(otherText, 422);
+    assertThat(Api.json(otherText).get("detail").asText()).contains("seq 2 of build " + id);
+    assertThat(same.statusCode()).isEqualTo(200);
+    assertThat(Api.json(same)).isEqualTo(Api.json(first));
+    assertThat(api.build(id)).isEqualTo(before);
+    assertThat(rawLog(id)).containsExactly("a", "b", "t-1");
   }
 
   @Test
@@ -709,11 +782,15 @@ class BuildApiIT {
   }
 
   private HttpResponse<String> createWithKey(String project, String key) {
+    return createWithBody(key, Api.write(Map.of("project", project)));
+  }
+
+  private HttpResponse<String> createWithBody(String key, String body) {
     return api.send(
         api.request("/api/builds")
             .header("Content-Type", "application/json")
             .header("Idempotency-Key", key)
-            .POST(HttpRequest.BodyPublishers.ofString(Api.write(Map.of("project", project))))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
             .build());
   }
 
