@@ -304,7 +304,7 @@ final class Room {
           }
           return false;
         });
-    if (pending.isEmpty() && announced.get() > durableSeq) {
+    if (!unloaded && pending.isEmpty() && announced.get() > durableSeq) {
       catchUp();
     }
     answerParkedPulls();
