@@ -83,7 +83,7 @@ final class Room {
   private final java.util.concurrent.atomic.AtomicBoolean catchUpQueued =
       new java.util.concurrent.atomic.AtomicBoolean();
 
-  /** Pulls (clustered) waiting for pending updates to be durable or undone. */
+  /** Pulls waiting for pending updates to be durable, undone or failed. */
   private final List<Runnable> parkedPulls = new ArrayList<>();
 
   /** Members on other nodes, by node and connection (clustered only). */
@@ -175,12 +175,16 @@ final class Room {
   synchronized boolean unloadIfEmpty() {
     // with writes pending, a reloaded room would hand out their seqs again
     if (members.isEmpty() && pending.isEmpty()) {
-      unloaded = true;
-      if (relay != null) {
-        relay.cancel();
-      }
+      unload();
     }
     return unloaded;
+  }
+
+  private void unload() {
+    unloaded = true;
+    if (relay != null) {
+      relay.cancel();
+    }
   }
 
   synchronized int size() {
@@ -242,6 +246,7 @@ final class Room {
   }
 
   synchronized void chat(RoomConnection conn, String clientId, String text) {
+    refuseIfUnloaded();
     Long earlier = recentClientIds.get(clientId);
     if (earlier != null) {
       String ack = json.write(new Frames.Ack(clientId, earlier));
@@ -299,7 +304,7 @@ final class Room {
           }
           return false;
         });
-    if (pending.isEmpty() && announced.get() > durableSeq) {
+    if (!unloaded && pending.isEmpty() && announced.get() > durableSeq) {
       catchUp();
     }
     answerParkedPulls();
@@ -421,21 +426,40 @@ final class Room {
   }
 
   /**
-   * The store refused a batch: what members were told no longer matches what is stored. Close
-   * everyone (1011); the room reloads from the store on the next join and clients resume.
+   * A batch with this room's writes failed (a store error, not a conflict): none of it is stored,
+   * and this room's seq and documents are ahead of the store. The room unloads and closes everyone
+   * (1011); the next join loads it again from the store and clients resume.
    */
   synchronized void failed() {
-    unloaded = true;
+    unload();
+    // The writer drops this room's queued writes (an older epoch) before its next batch, and an
+    // unloaded room queues none: nothing of this load is stored after the failed batch, so the
+    // reload need not wait for the writer.
     epoch++;
     pending.clear();
+    waitingAcks.clear();
+    parkedPulls.clear();
     members.values().forEach(m -> m.close(CloseCodes.SERVER_ERROR, "store failed; resume"));
   }
 
+  /**
+   * A frame reaching a room that failed (its members are being closed) or was unloaded: refused
+   * ({@code error unavailable}), so nothing is stored behind the reload's back.
+   */
+  private void refuseIfUnloaded() {
+    if (unloaded) {
+      throw new dev.tailboard.store.StoreException(
+          new java.sql.SQLException("room " + name + " is unloaded; join again"));
+    }
+  }
+
   synchronized void point(RoomConnection conn, long line, Long build) {
+    refuseIfUnloaded();
     ephemeral(conn, json.write(new Frames.Point(conn.member, line, build)));
   }
 
   synchronized void cursor(RoomConnection conn, String doc, int anchor, int head) {
+    refuseIfUnloaded();
     if (docs.containsKey(doc)) {
       ephemeral(conn, json.write(new Frames.Cursor(conn.member, doc, anchor, head)));
     }
@@ -523,6 +547,7 @@ final class Room {
    */
   synchronized void push(
       RoomConnection conn, String doc, int version, List<Frames.Update> updates) {
+    refuseIfUnloaded();
     CollabDoc d = doc(doc);
     List<ChangeSet> changes = updates.stream().map(u -> parse(u.changes())).toList();
     if (version != d.version()) {
@@ -560,9 +585,9 @@ final class Room {
   }
 
   synchronized void pull(RoomConnection conn, String doc, int version) {
+    refuseIfUnloaded();
     CollabDoc d = doc(doc);
-    boolean clustered = cluster.clustered();
-    if (clustered && version > d.version()) {
+    if (cluster.clustered() && version > d.version()) {
       // the client saw this version on another node and this room has not read it yet: read
       // the store now, or once the pending writes are stored or refused
       if (!pending.isEmpty()) {
@@ -575,12 +600,13 @@ final class Room {
       throw new IllegalArgumentException(
           "version " + version + " is ahead of the document (" + d.version() + ")");
     }
-    if (clustered && version >= d.durableVersion() && d.version() > d.durableVersion()) {
-      // what it lacks may still be undone by another node's update: answered once durable
+    if (version >= d.durableVersion() && d.version() > d.durableVersion()) {
+      // what it lacks is not stored yet: it may fail, or another node's update may undo it, so
+      // it is answered once durable (or refused)
       park(conn, doc, version);
       return;
     }
-    List<Frames.Update> updates = d.since(version, clustered ? d.durableVersion() : d.version());
+    List<Frames.Update> updates = d.since(version, d.durableVersion());
     if (updates == null) {
       conn.send(json.write(new Frames.DocSnapshot(doc, d.durableVersion(), d.durableText())));
     } else {

@@ -34,6 +34,11 @@ import java.util.logging.Logger;
  * another node stored that seq first is handed back to its room ({@link Room#conflicted}) on this
  * thread, before the next batch, so the room's writes still queued (now void: an older epoch) are
  * never stored out of order.
+ *
+ * <p>A batch that fails otherwise (the store is down) stores nothing: each of its rooms is told
+ * ({@link Room#failed}), on this thread before the next batch, so that room's writes still queued
+ * are void too and dropped; the failed room refuses further work and is loaded again on the next
+ * join.
  */
 @ApplicationScoped
 public class RoomWriter {

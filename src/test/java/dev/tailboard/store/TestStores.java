@@ -19,6 +19,11 @@ public final class TestStores {
     }
   }
 
+  /** The embedded database's bus: one node, nobody to tell. */
+  public static ClusterBus singleNodeBus() {
+    return new SingleNodeBus();
+  }
+
   public static Embedded embedded() {
     String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
     Database database = new Database();
