@@ -1,14 +1,12 @@
 package dev.tailboard.auth;
 
+import dev.tailboard.config.OwnerOnly;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -59,11 +57,10 @@ final class SecretFile {
     byte[] bytes = new byte[GENERATED_BYTES];
     new SecureRandom().nextBytes(bytes);
     try {
-      Files.createDirectories(path.toAbsolutePath().getParent());
+      Path dir = OwnerOnly.directory(path.toAbsolutePath().getParent());
       // Written beside the target and moved into place so a crash never leaves a half-written
       // secret that would fail every later start.
-      Path temp =
-          Files.createTempFile(path.toAbsolutePath().getParent(), ".secret", ".tmp", ownerOnly());
+      Path temp = Files.createTempFile(dir, ".secret", ".tmp", OwnerOnly.fileAttributes());
       try {
         Files.writeString(temp, Base64.getEncoder().encodeToString(bytes) + "\n");
         Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE);
@@ -74,14 +71,5 @@ final class SecretFile {
       throw new UncheckedIOException("Cannot write the signing secret " + path, e);
     }
     return bytes;
-  }
-
-  private static FileAttribute<?>[] ownerOnly() {
-    if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-      return new FileAttribute<?>[] {
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))
-      };
-    }
-    return new FileAttribute<?>[0];
   }
 }

@@ -3,12 +3,14 @@ package dev.tailboard.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tailboard.config.Config;
+import dev.tailboard.config.OwnerOnly;
 import dev.tailboard.config.Setting;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Driver;
@@ -50,7 +52,26 @@ public class Database {
     hikari.setAutoCommit(true);
     HikariDataSource pool = new HikariDataSource(hikari);
     Flyway.configure().dataSource(pool).load().migrate();
+    if (embedded()) {
+      restrictDatabaseFiles(config.dataDir());
+    }
     return pool;
+  }
+
+  /**
+   * H2 creates its files with the process's umask: once they exist, they become owner-only like the
+   * directory they are in ({@code tailboard.mv.db}, and the trace and lock files when there).
+   */
+  static void restrictDatabaseFiles(Path dir) {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "tailboard.*")) {
+      for (Path file : files) {
+        if (Files.isRegularFile(file)) {
+          OwnerOnly.file(file);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list the data directory " + dir, e);
+    }
   }
 
   /**
@@ -117,12 +138,7 @@ public class Database {
     if (!url.isBlank()) {
       return url;
     }
-    Path dir = config.dataDir();
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create data directory " + dir, e);
-    }
+    Path dir = OwnerOnly.directory(config.dataDir());
     // WRITE_DELAY=0: a commit reaches the file before it returns, so an acknowledged event
     // survives kill -9. DB_CLOSE_ON_EXIT=FALSE: the pool closes it on undeploy instead.
     // LAZY_QUERY_EXECUTION: rows are read as the result set is walked, so a replay page that

@@ -73,6 +73,8 @@ class SigningKeyTest {
     if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret)))
           .isEqualTo("rw-------");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir)))
+          .isEqualTo("rwx------");
     }
   }
 
