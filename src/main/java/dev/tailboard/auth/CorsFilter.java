@@ -111,12 +111,12 @@ public class CorsFilter implements ContainerRequestFilter, ContainerResponseFilt
     headers.add("Vary", "Origin");
   }
 
-  static String ownOrigin(ContainerRequestContext request) {
+  private String ownOrigin(ContainerRequestContext request) {
     URI uri = request.getUriInfo().getRequestUri();
     String host = request.getHeaderString("Host");
     if (host == null || host.isBlank()) {
       host = uri.getRawAuthority();
     }
-    return OriginPolicy.ownOrigin(uri.getScheme(), host.strip());
+    return policy.ownOrigin(uri.getScheme(), host.strip());
   }
 }

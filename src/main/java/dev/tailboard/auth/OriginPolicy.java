@@ -10,11 +10,16 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Which browser origins may call the API and open WebSockets: the request's own origin always, plus
+ * Which browser origins may call the API and open WebSockets: the server's own origin always, plus
  * the {@code allowedOrigins} setting, a comma-separated list of origins or {@code *} for any. A
  * missing Origin header is allowed, since only browsers send one. The opaque origin {@code null}
  * (sandboxed frames, local files) is never allowed, even with {@code *}: it is shared by every such
  * page, so allowing it would allow all of them.
+ *
+ * <p>The own origin is that of the {@code publicUrl} setting when it is set, else the request's
+ * (scheme and Host header). The Host header is whatever name the browser resolved: a page on an
+ * attacker's name that re-resolves to this server (DNS rebinding) sends its own name as both Host
+ * and Origin, so only a configured origin tells it apart.
  */
 @ApplicationScoped
 public class OriginPolicy {
@@ -26,12 +31,19 @@ public class OriginPolicy {
   private final boolean any;
   private final Set<String> allowed;
 
+  /** The origin of {@code publicUrl}, or null when unset. */
+  private final String publicOrigin;
+
   @Inject
   public OriginPolicy(Config config) {
-    this(config.string(Setting.ALLOWED_ORIGINS));
+    this(config.string(Setting.ALLOWED_ORIGINS), config.string(Setting.PUBLIC_URL));
   }
 
   OriginPolicy(String setting) {
+    this(setting, "");
+  }
+
+  OriginPolicy(String setting, String publicUrl) {
     boolean anyOrigin = false;
     Set<String> origins = new HashSet<>();
     for (String entry : setting.split(",")) {
@@ -56,17 +68,41 @@ public class OriginPolicy {
     }
     this.any = anyOrigin;
     this.allowed = Set.copyOf(origins);
+    this.publicOrigin = originOf(publicUrl.strip());
   }
 
   /** For CDI's client proxy only. */
   protected OriginPolicy() {
     this.any = false;
     this.allowed = Set.of();
+    this.publicOrigin = null;
+  }
+
+  /** Scheme, host and port of the {@code publicUrl} setting; null when it is empty. */
+  private static String originOf(String publicUrl) {
+    if (publicUrl.isEmpty()) {
+      return null;
+    }
+    int separator = publicUrl.indexOf("://");
+    int end = separator < 0 ? -1 : separator + 3;
+    while (end >= 0 && end < publicUrl.length() && "/?#".indexOf(publicUrl.charAt(end)) < 0) {
+      end++;
+    }
+    String origin = end < 0 ? null : normalize(publicUrl.substring(0, end));
+    if (origin == null) {
+      throw new IllegalStateException(
+          "Setting "
+              + Setting.PUBLIC_URL.propertyName()
+              + ": '"
+              + publicUrl
+              + "' is not a URL like https://ci.example.com");
+    }
+    return origin;
   }
 
   /**
    * @param origin the request's Origin header, or null when it has none
-   * @param ownOrigin the origin the request was addressed to, see {@link #ownOrigin}
+   * @param ownOrigin the server's own origin, see {@link #ownOrigin}
    */
   public boolean allows(String origin, String ownOrigin) {
     if (origin == null || origin.isBlank()) {
@@ -86,12 +122,20 @@ public class OriginPolicy {
   }
 
   /**
+   * The server's own origin for a request: that of {@code publicUrl} when set, else {@link
+   * #requestOrigin}.
+   */
+  public String ownOrigin(String scheme, String host) {
+    return publicOrigin != null ? publicOrigin : requestOrigin(scheme, host);
+  }
+
+  /**
    * The origin a request was addressed to, as a browser would write it.
    *
    * @param scheme {@code http} or {@code https} ({@code ws}/{@code wss} are mapped to those)
    * @param host the Host header, {@code host[:port]}
    */
-  public static String ownOrigin(String scheme, String host) {
+  static String requestOrigin(String scheme, String host) {
     String httpScheme =
         switch (scheme.toLowerCase(Locale.ROOT)) {
           case "ws" -> "http";

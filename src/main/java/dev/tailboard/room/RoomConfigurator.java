@@ -28,14 +28,14 @@ public class RoomConfigurator extends ServerEndpointConfig.Configurator {
   @Override
   public boolean checkOrigin(String origin) {
     OriginPolicy policy = CDI.current().select(OriginPolicy.class).get();
-    return policy.allows(origin, ownOrigin());
+    return policy.allows(origin, ownOrigin(policy));
   }
 
-  /** The origin this handshake was addressed to, from the request Weld keeps for this thread. */
-  private static String ownOrigin() {
+  /** The server's own origin for this handshake, from the request Weld keeps for this thread. */
+  private static String ownOrigin(OriginPolicy policy) {
     try {
       HttpServletRequest request = CDI.current().select(HttpServletRequest.class).get();
-      return OriginPolicy.ownOrigin(request.getScheme(), request.getHeader("Host"));
+      return policy.ownOrigin(request.getScheme(), request.getHeader("Host"));
     } catch (RuntimeException e) {
       return null;
     }

@@ -60,15 +60,38 @@ class OriginPolicyTest {
   }
 
   @Test
-  void ownOriginComesFromSchemeAndHostHeader() {
-    assertThat(OriginPolicy.ownOrigin("https", "ci.example.com"))
-        .isEqualTo("https://ci.example.com");
-    assertThat(OriginPolicy.ownOrigin("wss", "ci.example.com:8443"))
+  void withoutPublicUrlOwnOriginComesFromSchemeAndHostHeader() {
+    OriginPolicy policy = new OriginPolicy("");
+
+    assertThat(policy.ownOrigin("https", "ci.example.com")).isEqualTo("https://ci.example.com");
+    assertThat(policy.ownOrigin("wss", "ci.example.com:8443"))
         .isEqualTo("https://ci.example.com:8443");
     assertThat(new OriginPolicy("").allows("https://ci.example.com", "https://ci.example.com:443"))
         .isTrue();
     assertThat(new OriginPolicy("").allows("http://tb_web:8080", "http://tb_web:8080")).isTrue();
     assertThat(new OriginPolicy("").allows("http://[::1]:8080", "http://[::1]:8080")).isTrue();
+  }
+
+  @Test
+  void withPublicUrlOwnOriginIsItsOriginWhateverTheHostHeader() {
+    OriginPolicy policy = new OriginPolicy("", " HTTPS://CI.example.com:443/tailboard/?x#y ");
+    // DNS rebinding: the attacker's name resolves to this server, so Host and Origin agree
+    String rebound = policy.ownOrigin("http", "evil.example:8080");
+
+    assertThat(rebound).isEqualTo("https://ci.example.com");
+    assertThat(policy.allows("http://evil.example:8080", rebound)).isFalse();
+    assertThat(policy.allows("https://ci.example.com", rebound)).isTrue();
+    assertThat(new OriginPolicy("", "http://tb_web:8080").ownOrigin("http", "localhost:8080"))
+        .isEqualTo("http://tb_web:8080");
+  }
+
+  @Test
+  void misconfiguredPublicUrlFailsTheStart() {
+    assertThatThrownBy(() -> new OriginPolicy("", "ci.example.com/tailboard"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("tailboard.publicUrl");
+    assertThatThrownBy(() -> new OriginPolicy("", "ftp://ci.example.com"))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
