@@ -55,16 +55,7 @@ public class OriginPolicy {
         anyOrigin = true;
         continue;
       }
-      String origin = normalize(trimmed);
-      if (origin == null) {
-        throw new IllegalStateException(
-            "Setting "
-                + Setting.ALLOWED_ORIGINS.propertyName()
-                + ": '"
-                + trimmed
-                + "' is not an origin like https://ci.example.com");
-      }
-      origins.add(origin);
+      origins.add(checked(normalize(trimmed), Setting.ALLOWED_ORIGINS, trimmed, "an origin"));
     }
     this.any = anyOrigin;
     this.allowed = Set.copyOf(origins);
@@ -89,13 +80,20 @@ public class OriginPolicy {
       end++;
     }
     String origin = end < 0 ? null : normalize(publicUrl.substring(0, end));
+    return checked(origin, Setting.PUBLIC_URL, publicUrl, "a URL");
+  }
+
+  /** {@code origin}, or a refused start when {@code value} of {@code setting} gave none. */
+  private static String checked(String origin, Setting setting, String value, String what) {
     if (origin == null) {
       throw new IllegalStateException(
           "Setting "
-              + Setting.PUBLIC_URL.propertyName()
+              + setting.propertyName()
               + ": '"
-              + publicUrl
-              + "' is not a URL like https://ci.example.com");
+              + value
+              + "' is not "
+              + what
+              + " like https://ci.example.com");
     }
     return origin;
   }
