@@ -4,12 +4,17 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.logging.Level;
 import java.util.stream.Stream;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * Debian's headless Chromium driven through its chromedriver (never a downloaded browser: Selenium
@@ -39,6 +44,33 @@ public final class Chromium {
         "--window-size=1280,860");
     options.addArguments(List.of(extra));
     return options;
+  }
+
+  /** {@code options} with the browser console kept for {@link #console}. */
+  public static ChromeOptions withConsole(ChromeOptions options) {
+    LoggingPreferences logs = new LoggingPreferences();
+    logs.enable(LogType.BROWSER, Level.ALL);
+    options.setCapability("goog:loggingPrefs", logs);
+    return options;
+  }
+
+  /**
+   * The console messages since the last call, printed too. Chromium reports every refusal of the
+   * Content-Security-Policy here ("Refused to ... because it violates the following Content
+   * Security Policy directive").
+   */
+  public static List<String> console(ChromeDriver driver) {
+    List<String> messages = new ArrayList<>();
+    for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
+      System.out.println("[browser " + e.getLevel() + "] " + e.getMessage());
+      messages.add(e.getMessage());
+    }
+    return messages;
+  }
+
+  /** Console messages that report a refusal by the Content-Security-Policy. */
+  public static List<String> cspViolations(List<String> console) {
+    return console.stream().filter(m -> m.contains("Content Security Policy")).toList();
   }
 
   public static ChromeDriver start(ChromeOptions options) {

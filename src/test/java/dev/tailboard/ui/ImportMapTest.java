@@ -14,22 +14,27 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The import map ({@code app/importmap.js}) names files the WAR really serves: each WebJar path
- * exists in a jar on the classpath (so a version bump in pom.xml that forgets the map fails here,
- * not in a browser), every vendored module a page imports exists, and every page that loads a
- * module script loads the import map first.
+ * The import map ({@code WEB-INF/ui/importmap.json}) names files the WAR really serves: each WebJar
+ * path exists in a jar on the classpath (so a version bump in pom.xml that forgets the map fails
+ * here, not in a browser), every vendored module a page imports exists, and every page has the map
+ * put in before its first module script.
  */
 class ImportMapTest {
 
   private static final Path WEBAPP = Path.of("src/main/webapp");
-  private static final Pattern IMPORTS =
-      Pattern.compile("const IMPORTS = (\\{.*?\\});", Pattern.DOTALL);
+
+  private static List<Path> pages() throws IOException {
+    try (Stream<Path> files = Files.list(WEBAPP.resolve("WEB-INF/ui"))) {
+      return files.filter(p -> p.toString().endsWith(".html")).sorted().toList();
+    }
+  }
 
   @Test
   void everyMappedModuleIsInAWebJar() throws IOException {
-    Matcher m = IMPORTS.matcher(Files.readString(WEBAPP.resolve("app/importmap.js")));
-    assertThat(m.find()).isTrue();
-    JsonNode imports = new ObjectMapper().readTree(m.group(1));
+    JsonNode imports =
+        new ObjectMapper()
+            .readTree(Files.readString(WEBAPP.resolve("WEB-INF/ui/importmap.json")))
+            .get("imports");
     assertThat(imports.has("@codemirror/state") && imports.has("@codemirror/view")).isTrue();
     imports
         .fields()
@@ -46,15 +51,12 @@ class ImportMapTest {
   }
 
   @Test
-  void pagesWithCodeMirrorLoadTheImportMapFirst() throws IOException {
-    List<Path> pages;
-    try (Stream<Path> files = Files.list(WEBAPP.resolve("WEB-INF/ui"))) {
-      pages = files.filter(p -> p.toString().endsWith(".html")).sorted().toList();
-    }
+  void everyPageGetsTheImportMapBeforeItsModules() throws IOException {
+    List<Path> pages = pages();
     assertThat(pages).hasSizeGreaterThanOrEqualTo(2);
     for (Path page : pages) {
-      String html = Files.readString(page);
-      int map = html.indexOf("<script src=\"../app/importmap.js\"></script>");
+      String html = PageServlet.render(Files.readString(page), "{}\n");
+      int map = html.indexOf("<script type=\"importmap\">\n{}\n</script>");
       int module = html.indexOf("<script type=\"module\"");
       assertThat(map).as(page.toString()).isNotNegative().isLessThan(module);
     }

@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -41,8 +42,15 @@ class RoomPanelIT {
     assertThat(new File(Chromium.DRIVER)).isFile();
     anaProfile = Chromium.newProfile();
     boProfile = Chromium.newProfile();
-    ana = Chromium.start(Chromium.options(anaProfile));
-    bo = Chromium.start(Chromium.options(boProfile));
+    ana = Chromium.start(Chromium.withConsole(Chromium.options(anaProfile)));
+    bo = Chromium.start(Chromium.withConsole(Chromium.options(boProfile)));
+  }
+
+  /** CodeMirror, the room socket and the import map all work under the page's CSP. */
+  @AfterEach
+  void checkNoCspViolation() {
+    assertThat(Chromium.cspViolations(Chromium.console(ana))).isEmpty();
+    assertThat(Chromium.cspViolations(Chromium.console(bo))).isEmpty();
   }
 
   @AfterAll
