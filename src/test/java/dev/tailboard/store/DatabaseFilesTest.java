@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.DriverManager;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +22,9 @@ class DatabaseFilesTest {
   void h2FilesBecomeOwnerOnly() throws Exception {
     assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
     Path dir = OwnerOnly.directory(temp.resolve("data"));
-    try (Connection db = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("tailboard"))) {
+    // the driver itself: another test in this JVM may have deregistered it from DriverManager
+    String url = "jdbc:h2:file:" + dir.resolve("tailboard");
+    try (Connection db = new org.h2.Driver().connect(url, new Properties())) {
       db.createStatement().execute("CREATE TABLE t (x INT)");
       Path file = dir.resolve("tailboard.mv.db");
       assertThat(file).exists();
