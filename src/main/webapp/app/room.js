@@ -271,7 +271,9 @@ export function joinRoom({ room, panel, view = null, onReveal = () => {} }) {
       withNotes((n) => n.offline());
       if (stopped) return;
       if (e.code === 1008) {
-        setState('refused');
+        setState('refused'); // no access without a token (or with this one): signing in may help
+        sayForm.hidden = true;
+        signIn.hidden = false;
         return;
       }
       // exponential backoff with full jitter
