@@ -7,7 +7,7 @@
 // skipped (a resume and a pull may both bring them) and a gap is filled by a pull. At most one
 // push is in flight; a reject means "pull, then push again" (collab rebases the local changes).
 
-import { EditorState, ChangeSet, StateEffect, StateField } from '@codemirror/state';
+import { EditorState, ChangeSet, Compartment, StateEffect, StateField } from '@codemirror/state';
 import {
   EditorView,
   Decoration,
@@ -122,6 +122,12 @@ export function createNotes({ parent, send }) {
   let pushing = false; // a doc.push is waiting for its doc.updates or doc.reject
   let pulling = false; // a doc.pull is waiting for its answer
   let cursorTimer = null;
+  let writable = false; // a watcher (not signed in) reads the notes, it cannot edit them
+  const access = new Compartment();
+  const accessExtension = () => [
+    EditorState.readOnly.of(!writable),
+    EditorView.editable.of(writable),
+  ];
   const clientID = crypto.randomUUID
     ? crypto.randomUUID()
     : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
@@ -129,6 +135,7 @@ export function createNotes({ parent, send }) {
   function extensions(version) {
     return [
       collab({ startVersion: version, clientID }),
+      access.of(accessExtension()),
       history(),
       drawSelection(),
       keymap.of([...defaultKeymap, ...historyKeymap]),
@@ -157,6 +164,7 @@ export function createNotes({ parent, send }) {
     if (!view || pushing || pulling) return;
     const updates = sendableUpdates(view.state);
     if (!updates.length) return;
+    if (!writable) return;
     const sent = send({
       type: 'doc.push',
       doc: DOC,
@@ -175,7 +183,7 @@ export function createNotes({ parent, send }) {
     if (cursorTimer) return;
     cursorTimer = setTimeout(() => {
       cursorTimer = null;
-      if (!view) return;
+      if (!view || !writable) return;
       const { anchor, head } = view.state.selection.main;
       send({ type: 'cursor', doc: DOC, anchor, head });
     }, CURSOR_MS);
@@ -197,10 +205,15 @@ export function createNotes({ parent, send }) {
   }
 
   return {
-    /** The room's welcome (first join or a reconnect): `{version, text}` of the notes. */
-    welcome(doc) {
+    /**
+     * The room's welcome (first join or a reconnect): `{version, text}` of the notes, and whether
+     * this page may edit them (a member) or only watch.
+     */
+    welcome(doc, canWrite = true) {
       pushing = false;
       pulling = false;
+      writable = canWrite;
+      if (view) view.dispatch({ effects: access.reconfigure(accessExtension()) });
       if (!doc) return;
       if (!view) {
         open(doc.version, doc.text);

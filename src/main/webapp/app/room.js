@@ -3,10 +3,15 @@
 // Clicking a line number points everyone else at it; a line someone points at is marked in their
 // colour for a few seconds and scrolled to when it is off screen. Reconnects with exponential
 // backoff and full jitter, resuming its session from the highest stored seq it has seen.
+//
+// It connects on arrival: anyone who may read the room watches it live (members, chat, notes).
+// Writing needs a signed-in caller (the `tailboard_token` cookie); the server says which in its
+// `welcome` (`you` is null for a watcher). A watcher gets "Sign in to chat" instead of the chat
+// box: pasting a token there sets the cookie (POST /api/session) and joins again as a member,
+// named by the token's subject.
 
-import { ROOT } from './common.js';
+import { ROOT, api } from './common.js';
 
-const NAME_KEY = 'tailboard.room.name';
 const POINT_MS = 4000;
 const BACKOFF_BASE = 500;
 const BACKOFF_CAP = 30000;
@@ -16,22 +21,6 @@ function el(tag, className, text) {
   if (className) e.className = className;
   if (text != null) e.textContent = text;
   return e;
-}
-
-function storedName() {
-  try {
-    return localStorage.getItem(NAME_KEY);
-  } catch (err) {
-    return null;
-  }
-}
-
-function storeName(name) {
-  try {
-    localStorage.setItem(NAME_KEY, name);
-  } catch (err) {
-    // private mode: the name lasts as long as the page
-  }
 }
 
 function uid() {
@@ -53,15 +42,25 @@ export function joinRoom({ room, panel, view = null, onReveal = () => {} }) {
   const state = el('span', 'room-state', 'offline');
   const head = el('header', 'room-head');
   head.append(el('strong', null, 'Room'), state);
-  const nameForm = el('form', 'room-name');
-  const nameInput = el('input');
-  nameInput.id = 'room-name';
-  nameInput.maxLength = 64;
-  nameInput.required = true;
-  nameInput.setAttribute('aria-label', 'your name');
-  const nameButton = el('button', null, 'Join');
-  nameButton.id = 'room-join';
-  nameForm.append(nameInput, nameButton);
+  const signIn = el('div', 'room-signin');
+  signIn.id = 'room-signin';
+  signIn.hidden = true;
+  const signInLink = el('a', null, 'Sign in to chat');
+  signInLink.id = 'room-signin-link';
+  signInLink.href = '#room-signin';
+  const signInForm = el('form', 'room-signin-form');
+  signInForm.hidden = true;
+  const tokenInput = el('input');
+  tokenInput.id = 'room-token';
+  tokenInput.type = 'password';
+  tokenInput.autocomplete = 'off';
+  tokenInput.required = true;
+  tokenInput.placeholder = 'paste a token';
+  tokenInput.setAttribute('aria-label', 'token');
+  signInForm.append(tokenInput, el('button', null, 'Sign in'));
+  const signInError = el('p', 'room-signin-error');
+  signInError.id = 'room-signin-error';
+  signIn.append(signInLink, signInForm, signInError);
   const memberList = el('ul', 'room-members');
   memberList.id = 'room-members';
   const notesBox = el('section', 'room-notes');
@@ -76,7 +75,7 @@ export function joinRoom({ room, panel, view = null, onReveal = () => {} }) {
   sayInput.placeholder = 'chat';
   const sayButton = el('button', null, 'Send');
   sayForm.append(sayInput, sayButton);
-  panel.replaceChildren(head, nameForm, memberList, notesBox, chatList, sayForm);
+  panel.replaceChildren(head, memberList, notesBox, chatList, sayForm, signIn);
   // CodeMirror loads on its own (a dynamic import), so the log does not wait for the editor;
   // frames for the notes that come before it is ready wait in `early`.
   let notes = null;
@@ -88,10 +87,10 @@ export function joinRoom({ room, panel, view = null, onReveal = () => {} }) {
   });
 
   // ---- room state ----
-  let name = storedName();
   let ws = null;
-  let session = null;
-  let you = null;
+  let session = null; // this member's resume secret (from welcome), never shown to anyone
+  let you = null; // this page's member; null while watching
+  let welcomed = false;
   let seq = 0; // the highest stored seq seen
   let attempt = 0;
   let retryTimer = null;
@@ -112,6 +111,10 @@ export function joinRoom({ room, panel, view = null, onReveal = () => {} }) {
       const li = el('li', 'room-member', member.name);
       li.style.setProperty('--member', member.color);
       li.dataset.id = member.id;
+      if (member.unverified) {
+        li.classList.add('unverified');
+        li.title = 'not signed in: the name is its own';
+      }
       if (you && member.id === you.id) li.classList.add('you');
       memberList.append(li);
     }
@@ -125,7 +128,7 @@ export function joinRoom({ room, panel, view = null, onReveal = () => {} }) {
       const li = el('li', 'room-message');
       li.dataset.id = c.id;
       if (c.seq == null) li.classList.add('pending');
-      const who = el('span', 'room-from', c.from ? c.from.name : name);
+      const who = el('span', 'room-from', c.from ? c.from.name : '');
       if (c.from) who.style.color = c.from.color;
       if (c.ts) who.title = new Date(c.ts).toLocaleString();
       li.append(who, el('span', 'room-text', c.text));
@@ -181,8 +184,10 @@ export function joinRoom({ room, panel, view = null, onReveal = () => {} }) {
     );
   }
 
+  /** Sends a frame once welcomed; the writes only from a member (a watcher's would be refused). */
   function send(msg) {
-    if (ws && ws.readyState === WebSocket.OPEN && you) {
+    const write = msg.type !== 'doc.pull';
+    if (ws && ws.readyState === WebSocket.OPEN && welcomed && (you || !write)) {
       ws.send(JSON.stringify(msg));
       return true;
     }
@@ -193,17 +198,23 @@ export function joinRoom({ room, panel, view = null, onReveal = () => {} }) {
     if (typeof msg.seq === 'number' && msg.type !== 'welcome' && msg.seq > seq) seq = msg.seq;
     switch (msg.type) {
       case 'welcome':
-        session = msg.session;
-        you = msg.you;
+        session = msg.resume || null;
+        you = msg.you || null;
+        welcomed = true;
         attempt = 0;
+        panel.dataset.role = you ? 'member' : 'watcher';
+        sayForm.hidden = !you;
+        signIn.hidden = !!you;
         if (msg.seq > seq) seq = msg.seq;
         members.clear();
         for (const m of msg.members || []) join(m);
         renderMembers();
         for (const c of msg.chat || []) addChat(c);
-        withNotes((n) => n.welcome(msg.docs && msg.docs.notes));
+        withNotes((n) => n.welcome(msg.docs && msg.docs.notes, !!you));
         setState('live');
-        for (const [id, text] of outbox) ws.send(JSON.stringify({ type: 'chat', id, text }));
+        if (you) {
+          for (const [id, text] of outbox) ws.send(JSON.stringify({ type: 'chat', id, text }));
+        }
         break;
       case 'presence':
         if (msg.event === 'joined') join(msg.member);
@@ -221,6 +232,11 @@ export function joinRoom({ room, panel, view = null, onReveal = () => {} }) {
         if (msg.from && msg.from.color) pointed(msg.line, msg.from.color);
         break;
       case 'error':
+        if (msg.code === 'unauthorized') {
+          // signed out meanwhile (the cookie expired): watch, and offer to sign in
+          sayForm.hidden = true;
+          signIn.hidden = false;
+        }
         console.warn('room:', msg.code, msg.message);
         break;
       default:
@@ -234,8 +250,9 @@ export function joinRoom({ room, panel, view = null, onReveal = () => {} }) {
     const socket = new WebSocket(url);
     ws = socket;
     socket.onopen = () => {
-      const hello = { type: 'hello', name };
+      const hello = { type: 'hello' };
       if (session) hello.resume = { session, seq };
+      else if (seq) hello.resume = { seq };
       socket.send(JSON.stringify(hello));
     };
     socket.onmessage = (e) => {
@@ -250,10 +267,13 @@ export function joinRoom({ room, panel, view = null, onReveal = () => {} }) {
       if (ws !== socket) return;
       ws = null;
       you = null;
+      welcomed = false;
       withNotes((n) => n.offline());
       if (stopped) return;
       if (e.code === 1008) {
-        setState('refused');
+        setState('refused'); // no access without a token (or with this one): signing in may help
+        sayForm.hidden = true;
+        signIn.hidden = false;
         return;
       }
       // exponential backoff with full jitter
@@ -268,29 +288,58 @@ export function joinRoom({ room, panel, view = null, onReveal = () => {} }) {
   }
 
   // ---- the user ----
-  function start() {
-    nameForm.hidden = true;
+  signInLink.addEventListener('click', (e) => {
+    e.preventDefault();
+    signInForm.hidden = false;
+    tokenInput.focus();
+  });
+
+  signInForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    signInError.textContent = '';
+    let res;
+    try {
+      res = await fetch(api('session'), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ token: tokenInput.value.trim() }),
+        credentials: 'same-origin',
+      });
+    } catch (err) {
+      signInError.textContent = 'cannot reach the server';
+      return;
+    }
+    if (!res.ok) {
+      signInError.textContent = 'that token is not valid';
+      return;
+    }
+    tokenInput.value = '';
+    signInForm.hidden = true;
+    rejoin();
+  });
+
+  /** Joins again on a new socket (now with the cookie): a member if the token may write here. */
+  function rejoin() {
+    clearTimeout(retryTimer);
+    retryTimer = null;
+    const old = ws;
+    ws = null;
+    you = null;
+    welcomed = false;
+    session = null;
+    if (old) old.close(1000);
     connect();
   }
-
-  nameForm.addEventListener('submit', (e) => {
-    e.preventDefault();
-    const n = nameInput.value.trim();
-    if (!n) return;
-    name = n;
-    storeName(n);
-    start();
-  });
 
   sayForm.addEventListener('submit', (e) => {
     e.preventDefault();
     const text = sayInput.value.trim();
-    if (!text || !name) return;
+    if (!text) return;
     const id = uid();
     outbox.set(id, text);
     chats.set(id, { id, text, seq: null, from: you });
     renderChat();
-    send({ type: 'chat', id, text }); // else sent after the next welcome
+    send({ type: 'chat', id, text }); // else sent after the next welcome (a member's)
     sayInput.value = '';
   });
 
@@ -315,13 +364,6 @@ export function joinRoom({ room, panel, view = null, onReveal = () => {} }) {
   }
   window.addEventListener('online', nudge);
 
-  if (name) {
-    start();
-  } else {
-    nameInput.value = `guest-${Math.floor(Math.random() * 0x10000)
-      .toString(16)
-      .padStart(4, '0')}`;
-    setState('offline');
-  }
+  connect(); // watching at once; a member if signed in
   return { nudge };
 }

@@ -15,7 +15,10 @@
 // welcome must hold the same text at that version.
 //
 // Prints one JSON summary line and exits 0, or prints the reason (and the recent frames of each
-// client on stderr) and exits 1. Gives up after 60 s. The edits come from a seeded PRNG
+// client on stderr) and exits 1. Gives up after 60 s. Writing in a room needs a signed-in caller:
+// COLLAB_TOKEN (a token with read on the room's build project, any valid token for a free room)
+// goes on every handshake as `Authorization: Bearer`; without it the clients are watchers and
+// their pushes get `error unauthorized`. The edits come from a seeded PRNG
 // (COLLAB_SEED or the third argument); the interleaving still depends on timing.
 
 import { ChangeSet, EditorState } from "@codemirror/state";
@@ -35,6 +38,8 @@ const TIMEOUT_MS = 60_000;
 /** Minimum spacing of one client's frames: 40/s, under the server's 50/s per connection. */
 const SEND_SPACING_MS = 25;
 const DOC = "notes";
+const TOKEN = process.env.COLLAB_TOKEN;
+const HEADERS = TOKEN ? { headers: { Authorization: `Bearer ${TOKEN}` } } : {};
 const roomUrl = (b) => `${b.replace(/\/+$/, "")}/ws/rooms/${encodeURIComponent(room)}`;
 
 // ---------------------------------------------------------------------------------------------
@@ -129,7 +134,7 @@ class Client {
 
   /** Opens the socket, says hello and starts from the welcome. */
   async join() {
-    this.ws = new WebSocket(this.url);
+    this.ws = new WebSocket(this.url, HEADERS);
     this.ws.on("message", (data, isBinary) => {
       const text = isBinary ? null : data.toString("utf8");
       if (text == null) throw new Failure(`${this.name} got a binary frame`);

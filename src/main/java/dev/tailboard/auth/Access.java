@@ -15,15 +15,18 @@ import jakarta.ws.rs.core.SecurityContext;
 public class Access {
 
   private final boolean anonymousRead;
+  private final boolean anonymousRooms;
 
   @Inject
   public Access(Config config) {
     this.anonymousRead = config.bool(Setting.AUTH_ANONYMOUS_READ);
+    this.anonymousRooms = config.bool(Setting.AUTH_ANONYMOUS_ROOMS);
   }
 
   /** For CDI's client proxy only. */
   protected Access() {
     this.anonymousRead = false;
+    this.anonymousRooms = false;
   }
 
   /** The caller of this request, from the SecurityContext TokenFilter installed. */
@@ -70,6 +73,19 @@ public class Access {
   /** Free rooms need any valid token unless anonymous reading is on. */
   public boolean mayJoinFreeRoom(Caller caller) {
     return anonymousRead || caller.authenticated();
+  }
+
+  /**
+   * Whether this caller, already let into the room, may write in it ({@code chat}, {@code point},
+   * {@code cursor}, {@code doc.push}): a valid token with read on the build's project ({@code
+   * project}, a build room) or any valid token ({@code project} null, a free room), unless {@code
+   * auth.anonymousRooms} lets everyone who may watch write too. The others watch.
+   */
+  public boolean mayWriteInRoom(Caller caller, String project) {
+    if (anonymousRooms) {
+      return true;
+    }
+    return caller.authenticated() && (project == null || caller.canRead(project));
   }
 
   public Caller requireAdmin(SecurityContext sc) {

@@ -13,6 +13,7 @@ public enum Setting {
   DB_POOL_SIZE("db.poolSize", "10"),
   SECRET("secret", ""),
   AUTH_ANONYMOUS_READ("auth.anonymousRead", "true"),
+  AUTH_ANONYMOUS_ROOMS("auth.anonymousRooms", "false"),
   AUTH_ALLOW_QUERY_TOKEN("auth.allowQueryToken", "false"),
   ALLOWED_ORIGINS("allowedOrigins", ""),
   SSE_HEARTBEAT_SECONDS("sse.heartbeatSeconds", "15"),

@@ -10,15 +10,28 @@ public final class Frames {
 
   private Frames() {}
 
-  /** A room member. */
-  public record Member(String id, String name, String color) {}
+  /**
+   * A room member: {@code id} is public (every member sees it) and random, {@code name} the subject
+   * of its token, or, for an anonymous member where {@code auth.anonymousRooms} allows one, the
+   * name it gave, with {@code unverified} true.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Member(String id, String name, String color, Boolean unverified) {
+    public Member(String id, String name, String color) {
+      this(id, name, color, null);
+    }
+  }
 
   /** A shared document's state in {@code welcome}. */
   public record DocState(int version, String text) {}
 
+  /**
+   * {@code resume} is the member's secret for {@code hello.resume}, sent to it alone; a watcher
+   * (who may not write) has {@code you} null and no {@code resume}.
+   */
   public record Welcome(
       String type,
-      String session,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String resume,
       Member you,
       List<Member> members,
       long seq,
@@ -26,13 +39,13 @@ public final class Frames {
       Map<String, DocState> docs) {
     /** {@code chatFrames}: the stored chat frames, oldest first, as JSON. */
     public Welcome(
-        String session,
+        String resume,
         Member you,
         List<Member> members,
         long seq,
         List<String> chatFrames,
         Map<String, DocState> docs) {
-      this("welcome", session, you, members, seq, "[" + String.join(",", chatFrames) + "]", docs);
+      this("welcome", resume, you, members, seq, "[" + String.join(",", chatFrames) + "]", docs);
     }
   }
 

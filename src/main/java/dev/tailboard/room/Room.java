@@ -193,11 +193,37 @@ final class Room {
 
   /**
    * Adds a member, sends it {@code welcome} and, when resuming, every stored message after {@code
-   * resumeSeq}; tells the others.
+   * resumeSeq}; tells the others. A connection that may not write ({@link RoomConnection#mayWrite})
+   * joins as a watcher: it gets {@code welcome} (with {@code you} null) and everything the members
+   * get, but is no member: no presence, not in {@code members}.
+   *
+   * <p>A member's public id is derived from its secret ({@link #memberId}): the {@code resume}
+   * secret given back in {@code hello.resume} keeps the id on any node, with nothing stored.
+   *
+   * @param name the member's displayed name (the token's subject; an anonymous member's own)
+   * @param secret the secret from {@code hello.resume}, or null
    */
-  synchronized void join(RoomConnection conn, String name, String session, Long resumeSeq) {
-    String id = session != null && !members.containsKey(session) ? session : conn.id();
-    Member member = new Member(id, name, COLORS[Math.floorMod(id.hashCode(), COLORS.length)]);
+  synchronized void join(
+      RoomConnection conn, String name, boolean unverified, String secret, Long resumeSeq) {
+    Member member = null;
+    if (conn.mayWrite) {
+      String subject = unverified ? "" : name;
+      String given = secret == null ? null : memberId(this.name, subject, secret);
+      String id = given;
+      if (id == null || members.values().stream().anyMatch(m -> isMember(m, given))) {
+        // no secret, a malformed one, or its member is here already: a new member
+        secret = newSecret();
+        id = memberId(this.name, subject, secret);
+      }
+      member =
+          new Member(
+              id,
+              name,
+              COLORS[Math.floorMod(id.hashCode(), COLORS.length)],
+              unverified ? Boolean.TRUE : null);
+    } else {
+      secret = null;
+    }
     conn.member = member;
     conn.room = this;
     if (resumeSeq != null && resumeSeq > durableSeq) {
@@ -212,10 +238,12 @@ final class Room {
     docs.forEach(
         (doc, d) -> docStates.put(doc, new Frames.DocState(d.durableVersion(), d.durableText())));
     List<Member> present = new ArrayList<>();
-    members.values().forEach(m -> present.add(m.member));
+    members.values().stream().filter(m -> m.member != null).forEach(m -> present.add(m.member));
     peers.values().forEach(p -> present.add(p.member()));
-    present.add(member);
-    conn.send(json.write(new Frames.Welcome(id, member, present, durableSeq, chat, docStates)));
+    if (member != null) {
+      present.add(member);
+    }
+    conn.send(json.write(new Frames.Welcome(secret, member, present, durableSeq, chat, docStates)));
     if (resumeSeq != null) {
       // up to durableSeq from the store; pending ones reach this member live, once durable
       for (long after = resumeSeq; after < durableSeq; ) {
@@ -231,10 +259,53 @@ final class Room {
         after = page.get(page.size() - 1).seq();
       }
     }
-    String presence = json.write(new Frames.Presence("joined", member));
-    members.values().forEach(m -> m.send(presence));
     members.put(conn.id(), conn);
+    if (member == null) {
+      return;
+    }
+    String presence = json.write(new Frames.Presence("joined", member));
+    members.values().stream().filter(m -> m != conn).forEach(m -> m.send(presence));
     cluster.joined(this, conn.id(), member, presence);
+  }
+
+  private static boolean isMember(RoomConnection conn, String id) {
+    return conn.member != null && conn.member.id().equals(id);
+  }
+
+  private static final java.util.regex.Pattern SECRET =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_-]{22}");
+
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+  /** A new resume secret: 128 random bits, base64url. */
+  static String newSecret() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /**
+   * The public id of the member holding {@code secret} in {@code room} as {@code subject} (empty
+   * for an anonymous member): 96 bits of SHA-256 over the three, base64url (16 characters), so the
+   * id reveals nothing of the secret, and another subject or room with the same secret is someone
+   * else. Null for a malformed secret (not 22 base64url characters).
+   */
+  static String memberId(String room, String subject, String secret) {
+    if (!SECRET.matcher(secret).matches()) {
+      return null;
+    }
+    try {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] hash =
+          sha.digest(
+              (room + "\0" + subject + "\0" + secret)
+                  .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString(java.util.Arrays.copyOf(hash, 12));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   synchronized void leave(RoomConnection conn) {
@@ -631,8 +702,9 @@ final class Room {
     broadcast(json.write(new Frames.BuildEvent(event, data)));
   }
 
+  /** The members here (not the watchers). */
   synchronized Collection<RoomConnection> connections() {
-    return List.copyOf(members.values());
+    return members.values().stream().filter(m -> m.member != null).toList();
   }
 
   boolean hasDoc(String doc) {

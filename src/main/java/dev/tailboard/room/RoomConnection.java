@@ -74,8 +74,12 @@ public final class RoomConnection {
   /** When the oldest ping not answered by a pong went out; 0 when all were answered. */
   private volatile long unansweredPingSince;
 
-  // set by hello
+  /** Whether it may write in its room (set on open); if not, it watches. */
+  volatile boolean mayWrite;
+
+  /** Set by hello; stays null for a watcher. */
   volatile Frames.Member member;
+
   volatile Room room;
 
   /**

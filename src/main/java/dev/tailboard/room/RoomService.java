@@ -48,6 +48,9 @@ public class RoomService {
   private static final Pattern FREE_ROOM = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
   private static final Pattern BUILD_ROOM = Pattern.compile("build-([0-9]{1,18})");
   private static final String CONNECTION = "tailboard.connection";
+  private static final String CALLER = "tailboard.caller";
+  private static final java.util.Set<String> WRITES =
+      java.util.Set.of("chat", "point", "cursor", "doc.push");
   private static final String TOMCAT_BLOCKING_SEND_TIMEOUT =
       "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
 
@@ -157,30 +160,38 @@ public class RoomService {
             blocking);
     session.getUserProperties().put(CONNECTION, conn);
     connections.put(conn.id(), conn);
-    String refusal = authError != null ? authError : refusal(roomName, caller);
+    String refusal = authError != null ? authError : refusal(roomName, caller, conn);
     if (refusal != null) {
       conn.send(json.write(new Frames.Error("forbidden", refusal, null)));
       conn.closeAfterQueued(CloseCodes.POLICY, refusal);
       return;
     }
+    session.getUserProperties().put(CALLER, caller);
     session.getUserProperties().put("tailboard.room", roomName);
   }
 
-  private String refusal(String room, Caller caller) {
+  /** Why the caller may not enter the room, or null; if it may, sets whether it may write. */
+  private String refusal(String room, Caller caller, RoomConnection conn) {
     java.util.regex.Matcher build = BUILD_ROOM.matcher(room);
     if (build.matches()) {
       Optional<Build> b = builds.findBuild(Long.parseLong(build.group(1)));
       if (b.isEmpty()) {
         return "no build " + build.group(1);
       }
-      return access.mayRead(caller, b.get().project())
-          ? null
-          : "you may not read " + b.get().project();
+      if (!access.mayRead(caller, b.get().project())) {
+        return "you may not read " + b.get().project();
+      }
+      conn.mayWrite = access.mayWriteInRoom(caller, b.get().project());
+      return null;
     }
     if (!FREE_ROOM.matcher(room).matches()) {
       return "room names are build-<id> or [a-z0-9][a-z0-9-]{0,63}";
     }
-    return access.mayJoinFreeRoom(caller) ? null : "a valid token is required";
+    if (!access.mayJoinFreeRoom(caller)) {
+      return "a valid token is required";
+    }
+    conn.mayWrite = access.mayWriteInRoom(caller, null);
+    return null;
   }
 
   /** A text frame from a client. */
@@ -230,6 +241,9 @@ public class RoomService {
     if (conn.room == null && !"hello".equals(type) && !"ping".equals(type)) {
       throw new BadMessage("hello_first", "send hello first");
     }
+    if (WRITES.contains(type) && !conn.mayWrite) {
+      throw new BadMessage("unauthorized", "sign in to write in this room");
+    }
     switch (type) {
       case "hello" -> hello(conn, session, msg);
       case "ping" -> conn.send(json.write(new Frames.Pong()));
@@ -249,12 +263,21 @@ public class RoomService {
     if (conn.room != null) {
       throw new BadMessage("already_joined", "hello was already sent");
     }
-    String name = text(msg, "name", 64);
+    // the name of a signed-in caller is its token's subject, whatever it says; an anonymous one
+    // (a member only where auth.anonymousRooms allows it) keeps its own, marked unverified
+    Caller caller = (Caller) session.getUserProperties().get(CALLER);
+    boolean signedIn = caller != null && caller.authenticated();
+    String name;
+    if (signedIn) {
+      name = caller.name().length() > 64 ? caller.name().substring(0, 64) : caller.name();
+    } else {
+      name = msg.hasNonNull("name") ? text(msg, "name", 64) : "guest";
+    }
     String sessionId = null;
     Long resumeSeq = null;
     JsonNode resume = msg.get("resume");
     if (resume != null && !resume.isNull()) {
-      sessionId = text(resume, "session", 100);
+      sessionId = resume.hasNonNull("session") ? text(resume, "session", 100) : null;
       resumeSeq = number(resume, "seq");
     }
     String roomName = (String) session.getUserProperties().get("tailboard.room");
@@ -262,7 +285,7 @@ public class RoomService {
       Room room = rooms.computeIfAbsent(roomName, this::load);
       synchronized (room) {
         if (!room.isUnloaded()) {
-          room.join(conn, name, sessionId, resumeSeq);
+          room.join(conn, name, !signedIn, sessionId, resumeSeq);
           return;
         }
       }

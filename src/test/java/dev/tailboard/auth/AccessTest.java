@@ -13,14 +13,22 @@ class AccessTest {
 
   private static final String ANONYMOUS_READ = "tailboard.auth.anonymousRead";
 
+  private static final String ANONYMOUS_ROOMS = "tailboard.auth.anonymousRooms";
+
   private final String saved = System.getProperty(ANONYMOUS_READ);
+  private final String savedRooms = System.getProperty(ANONYMOUS_ROOMS);
 
   @AfterEach
   void restore() {
-    if (saved == null) {
-      System.clearProperty(ANONYMOUS_READ);
+    restore(ANONYMOUS_READ, saved);
+    restore(ANONYMOUS_ROOMS, savedRooms);
+  }
+
+  private static void restore(String key, String value) {
+    if (value == null) {
+      System.clearProperty(key);
     } else {
-      System.setProperty(ANONYMOUS_READ, saved);
+      System.setProperty(key, value);
     }
   }
 
@@ -75,6 +83,25 @@ class AccessTest {
     assertThat(status(() -> access.requireAdmin(as(Caller.ANONYMOUS)))).isEqualTo(401);
     assertThat(status(() -> access.requireAdmin(as(publisher)))).isEqualTo(403);
     assertThat(access.requireAdmin(as(admin))).isSameAs(admin);
+  }
+
+  @Test
+  void writingInARoomNeedsAValidTokenWithReadOnTheBuildsProject() {
+    Access access = access(true);
+    Caller reader = new Caller("ana", true, false, List.of(), List.of("acme/*"));
+
+    assertThat(access.mayWriteInRoom(Caller.ANONYMOUS, "acme/web")).isFalse();
+    assertThat(access.mayWriteInRoom(Caller.ANONYMOUS, null)).isFalse();
+    assertThat(access.mayWriteInRoom(reader, "acme/web")).isTrue();
+    assertThat(access.mayWriteInRoom(reader, "other/web")).isFalse();
+    assertThat(access.mayWriteInRoom(reader, null)).isTrue();
+    assertThat(access.mayWriteInRoom(publisher, "acme/web")).isTrue();
+    assertThat(access.mayWriteInRoom(admin, "other/web")).isTrue();
+
+    System.setProperty(ANONYMOUS_ROOMS, "true");
+    Access anonymousRooms = new Access(new Config(name -> null, Map.of()));
+    assertThat(anonymousRooms.mayWriteInRoom(Caller.ANONYMOUS, "acme/web")).isTrue();
+    assertThat(anonymousRooms.mayWriteInRoom(Caller.ANONYMOUS, null)).isTrue();
   }
 
   @Test

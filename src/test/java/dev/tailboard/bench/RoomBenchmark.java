@@ -178,7 +178,16 @@ public final class RoomBenchmark {
     Member(HttpClient client, String url, int index, int expected) {
       this.index = index;
       this.samples = new long[expected];
-      this.ws = client.newWebSocketBuilder().buildAsync(URI.create(url), this).join();
+      // signed in: writing in a room needs a token (the bare peer ignores it)
+      String token =
+          dev.tailboard.testing.ItServer.token(
+              "m" + index, "read:**", java.time.Duration.ofHours(1));
+      this.ws =
+          client
+              .newWebSocketBuilder()
+              .header("Authorization", "Bearer " + token)
+              .buildAsync(URI.create(url), this)
+              .join();
       ws.sendText("{\"type\":\"hello\",\"name\":\"m" + index + "\"}", true).join();
     }
 

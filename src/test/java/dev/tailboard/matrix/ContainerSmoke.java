@@ -74,7 +74,7 @@ class ContainerSmoke {
   }
 
   static WsClient join(String room, String name) {
-    WsClient c = WsClient.connect(room);
+    WsClient c = WsClient.connectAs(room, name);
     c.send(Map.of("type", "hello", "name", name));
     await().atMost(WAIT).until(() -> !c.of("welcome").isEmpty());
     return c;

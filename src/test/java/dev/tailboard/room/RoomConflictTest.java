@@ -58,7 +58,7 @@ class RoomConflictTest {
 
     Member join(String room, String name) {
       Member m = new Member(name);
-      room(room).join(m.conn, name, null, null);
+      room(room).join(m.conn, name, false, null, null);
       return m;
     }
 
@@ -124,6 +124,7 @@ class RoomConflictTest {
       socket = new FakeSocket(name + "-conn", true, new Object());
       sent = socket.sent;
       conn = new RoomConnection(socket.session(), 1024, 4_000_000, 1000, NOW, NOW);
+      conn.mayWrite = true;
     }
 
     List<JsonNode> of(String type) {
@@ -256,7 +257,7 @@ class RoomConflictTest {
     Member bob = r.bob();
     Member back = r.back();
     // node b dies; bob comes back on node a, whose room has not heard of b's chats yet
-    a.room("r").join(back.conn, "bob", r.session(), 2L);
+    a.room("r").join(back.conn, "bob", false, r.session(), 2L);
     bob.conn.room.chat(bob.conn, "b-3", "three"); // stored by b after bob's last seq
     await().atMost(WAIT).until(() -> bob.of("chat").size() == 3);
 
@@ -274,7 +275,7 @@ class RoomConflictTest {
     synchronized (room) {
       // ana's chat takes seq 1 on node a, refused later: pending while bob resumes there
       room.chat(ana.conn, "a-1", "mine");
-      room.join(r.back().conn, "bob", r.session(), 2L);
+      room.join(r.back().conn, "bob", false, r.session(), 2L);
     }
 
     await().atMost(WAIT).until(() -> ana.of("ack").size() == 1);
@@ -314,7 +315,7 @@ class RoomConflictTest {
     bob.conn.room.chat(bob.conn, "b-1", "one");
     bob.conn.room.chat(bob.conn, "b-2", "two");
     await().atMost(WAIT).until(() -> bob.of("chat").size() == 2);
-    String session = bob.of("welcome").get(0).get("session").asText();
+    String session = bob.of("welcome").get(0).get("resume").asText();
     return new Resume(ana, bob, session, new Member("bob-again"));
   }
 }

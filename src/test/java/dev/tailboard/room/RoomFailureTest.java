@@ -152,6 +152,7 @@ class RoomFailureTest {
     Member(String name) {
       socket = new FakeSocket(name + "-conn", true, new Object());
       conn = new RoomConnection(socket.session(), 1024, 4_000_000, 1000, NOW, NOW);
+      conn.mayWrite = true;
     }
 
     Room room() {
@@ -190,7 +191,7 @@ class RoomFailureTest {
       Room r = rooms.computeIfAbsent(room, n -> Room.load(n, store, writer, json, cluster));
       synchronized (r) {
         if (!r.isUnloaded()) {
-          r.join(m.conn, name, session, resumeSeq);
+          r.join(m.conn, name, false, session, resumeSeq);
           return m;
         }
       }
@@ -257,7 +258,7 @@ class RoomFailureTest {
     bob.chat("b-1");
     await().atMost(WAIT).until(() -> bob.of("ack").size() == 1);
     assertThat(bob.of("ack").get(0).get("seq").asLong()).isEqualTo(2);
-    String session = ana.of("welcome").get(0).get("session").asText();
+    String session = ana.of("welcome").get(0).get("resume").asText();
     Member back = join("r", "ana", session, 1L);
     assertThat(back.of("chat")).extracting(n -> n.get("seq").asLong()).containsExactly(2L);
     assertThat(storedSeqs("r")).containsExactly(1L, 2L);

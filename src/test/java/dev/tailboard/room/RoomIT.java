@@ -29,9 +29,18 @@ class RoomIT {
     return "it-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
+  /** Joins signed in as {@code name}: a member. */
   private static WsClient join(String room, String name) {
+    WsClient c = WsClient.connectAs(room, name);
+    c.send(Map.of("type", "hello"));
+    await().atMost(WAIT).until(() -> !c.of("welcome").isEmpty());
+    return c;
+  }
+
+  /** Joins anonymously: a watcher (auth.anonymousRooms is false). */
+  private static WsClient watch(String room) {
     WsClient c = WsClient.connect(room);
-    c.send(Map.of("type", "hello", "name", name));
+    c.send(Map.of("type", "hello", "name", "anon"));
     await().atMost(WAIT).until(() -> !c.of("welcome").isEmpty());
     return c;
   }
@@ -95,11 +104,13 @@ class RoomIT {
   void resumeReplaysExactlyTheMissedMessages() {
     String room = freshRoom();
     String session;
+    String id;
     long seq;
     try (WsClient alice = join(room, "alice")) {
       alice.send(chat("a-1", "first"));
       await().atMost(WAIT).until(() -> !alice.of("ack").isEmpty());
-      session = alice.welcome().get("session").asText();
+      session = alice.welcome().get("resume").asText();
+      id = alice.welcome().get("you").get("id").asText();
       seq = alice.of("ack").get(0).get("seq").asLong();
     }
     try (WsClient bob = join(room, "bob")) {
@@ -107,17 +118,10 @@ class RoomIT {
         bob.send(chat("b-" + i, "missed " + i));
       }
       await().atMost(WAIT).until(() -> bob.of("ack").size() == 3);
-      try (WsClient back = WsClient.connect(room)) {
-        back.send(
-            Map.of(
-                "type",
-                "hello",
-                "name",
-                "alice",
-                "resume",
-                Map.of("session", session, "seq", seq)));
+      try (WsClient back = WsClient.connectAs(room, "alice")) {
+        back.send(Map.of("type", "hello", "resume", Map.of("session", session, "seq", seq)));
         await().atMost(WAIT).until(() -> back.of("chat").size() >= 3);
-        assertThat(back.welcome().get("you").get("id").asText()).isEqualTo(session);
+        assertThat(back.welcome().get("you").get("id").asText()).isEqualTo(id);
         assertThat(back.of("chat"))
             .extracting(c -> c.get("text").asText())
             .containsExactly("missed 1", "missed 2", "missed 3");
@@ -320,7 +324,7 @@ class RoomIT {
     String room = freshRoom();
     String text = "z".repeat(9_000);
     try (WsClient fast = join(room, "fast");
-        RawWsClient slow = new RawWsClient(room)) {
+        RawWsClient slow = new RawWsClient(room, "slow")) {
       slow.sendText("{\"type\":\"hello\",\"name\":\"slow\"}");
       await().atMost(WAIT).until(() -> fast.of("presence").size() == 1);
       List<WsClient> senders = new ArrayList<>();
@@ -345,5 +349,143 @@ class RoomIT {
         senders.forEach(WsClient::close);
       }
     }
+  }
+
+  @Test
+  void anAnonymousWatcherSeesEverythingLiveButMayNotWrite() {
+    String room = freshRoom();
+    try (WsClient alice = join(room, "alice");
+        WsClient anon = watch(room)) {
+      assertThat(anon.welcome().get("you").isNull()).isTrue();
+      assertThat(anon.welcome().has("resume")).isFalse();
+      assertThat(names(anon.welcome().get("members"))).containsExactly("alice");
+
+      anon.send(chat("w-1", "let me in"));
+      anon.send(Map.of("type", "point", "line", 3));
+      anon.send(Map.of("type", "cursor", "doc", "notes", "anchor", 0, "head", 0));
+      anon.send(push(0, List.of(List.of(List.of(0, "vandal")))));
+      await().atMost(WAIT).until(() -> anon.of("error").size() == 4);
+      assertThat(anon.of("error"))
+          .extracting(e -> e.get("code").asText())
+          .containsOnly("unauthorized");
+      assertThat(anon.of("error").get(0).get("ref").asText()).isEqualTo("w-1");
+
+      // what the members write reaches the watcher live
+      alice.send(chat("a-1", "hello watchers"));
+      alice.send(push(0, List.of(List.of(List.of(0, "notes")))));
+      alice.send(Map.of("type", "point", "line", 7));
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  anon.of("chat").size() == 1
+                      && anon.of("doc.updates").size() == 1
+                      && anon.of("point").size() == 1);
+      try (WsClient bob = join(room, "bob")) {
+        await().atMost(WAIT).until(() -> anon.has("presence", p -> isJoined(p, "bob")));
+        // nothing of the watcher's was stored or sent: no presence, no chat, no notes
+        assertThat(names(bob.welcome().get("members"))).containsExactlyInAnyOrder("alice", "bob");
+        assertThat(bob.welcome().get("chat")).hasSize(1);
+        assertThat(bob.welcome().get("docs").get("notes").get("text").asText()).isEqualTo("notes");
+        assertThat(alice.of("presence"))
+            .extracting(p -> p.get("member").get("name").asText())
+            .containsExactly("bob");
+        assertThat(alice.of("chat")).hasSize(1);
+        assertThat(alice.of("point")).isEmpty();
+        assertThat(alice.of("cursor")).isEmpty();
+        assertThat(alice.of("doc.updates")).hasSize(1);
+      }
+    }
+  }
+
+  @Test
+  void aTokenWithoutReadOnTheBuildsProjectWatchesItsRoom() {
+    long build = Api.publisher().createBuild();
+    WsClient other =
+        WsClient.connect(
+            "build-" + build,
+            Map.of(
+                "Authorization",
+                "Bearer " + ItServer.token("eve", "read:elsewhere/*", Duration.ofHours(1))),
+            true);
+    try (other;
+        WsClient reader = join("build-" + build, "rita")) {
+      other.send(Map.of("type", "hello"));
+      await().atMost(WAIT).until(() -> !other.of("welcome").isEmpty());
+      assertThat(other.welcome().get("you").isNull()).isTrue();
+      other.send(chat("e-1", "hi"));
+      reader.send(chat("r-1", "hi"));
+      await().atMost(WAIT).until(() -> !other.of("error").isEmpty() && !reader.of("ack").isEmpty());
+      assertThat(other.of("error").get(0).get("code").asText()).isEqualTo("unauthorized");
+      await().atMost(WAIT).until(() -> other.of("chat").size() == 1);
+      assertThat(other.of("chat").get(0).get("from").get("name").asText()).isEqualTo("rita");
+    }
+  }
+
+  @Test
+  void aMembersNameIsItsTokensSubjectNotWhatItSays() {
+    String room = freshRoom();
+    try (WsClient ana = WsClient.connectAs(room, "ana")) {
+      ana.send(Map.of("type", "hello", "name", "the admin"));
+      await().atMost(WAIT).until(() -> !ana.of("welcome").isEmpty());
+      assertThat(ana.welcome().get("you").get("name").asText()).isEqualTo("ana");
+      assertThat(ana.welcome().get("you").has("unverified")).isFalse();
+      ana.send(chat("n-1", "who am I"));
+      await().atMost(WAIT).until(() -> !ana.of("chat").isEmpty());
+      assertThat(ana.of("chat").get(0).get("from").get("name").asText()).isEqualTo("ana");
+    }
+  }
+
+  @Test
+  void resumingNeedsTheSecretNotThePublicIdAndIdsAreRandom() {
+    String room = freshRoom();
+    List<String> ids = new ArrayList<>();
+    String id;
+    String secret;
+    try (WsClient alice = join(room, "alice");
+        WsClient bob = join(room, "bob");
+        WsClient carol = join(room, "carol")) {
+      for (WsClient c : List.of(alice, bob, carol)) {
+        ids.add(c.welcome().get("you").get("id").asText());
+      }
+      id = ids.get(0);
+      secret = alice.welcome().get("resume").asText();
+      // the secret goes to its member alone: bob sees alice's id, never her secret
+      assertThat(bob.welcome().toString()).contains(id).doesNotContain(secret);
+      assertThat(carol.of("presence").toString()).doesNotContain(secret);
+    }
+    assertThat(ids).doesNotHaveDuplicates().allMatch(i -> i.matches("[A-Za-z0-9_-]{16}"));
+    assertThat(secret).matches("[A-Za-z0-9_-]{22}").isNotEqualTo(id);
+
+    // someone who saw alice's id cannot take her place with it, nor can another subject with
+    // her secret
+    try (WsClient mallory = resume(room, "alice", id)) {
+      assertThat(mallory.welcome().get("you").get("id").asText()).isNotEqualTo(id);
+    }
+    try (WsClient eve = resume(room, "eve", secret)) {
+      assertThat(eve.welcome().get("you").get("id").asText()).isNotEqualTo(id);
+    }
+    try (WsClient back = resume(room, "alice", secret)) {
+      assertThat(back.welcome().get("you").get("id").asText()).isEqualTo(id);
+      assertThat(back.welcome().get("resume").asText()).isEqualTo(secret);
+    }
+  }
+
+  private static WsClient resume(String room, String subject, String session) {
+    WsClient c = WsClient.connectAs(room, subject);
+    c.send(Map.of("type", "hello", "resume", Map.of("session", session, "seq", 0)));
+    await().atMost(WAIT).until(() -> !c.of("welcome").isEmpty());
+    return c;
+  }
+
+  private static boolean isJoined(JsonNode presence, String name) {
+    return "joined".equals(presence.get("event").asText())
+        && name.equals(presence.get("member").get("name").asText());
+  }
+
+  private static List<String> names(JsonNode members) {
+    List<String> out = new ArrayList<>();
+    members.forEach(m -> out.add(m.get("name").asText()));
+    return out;
   }
 }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tailboard.testing.Api;
 import dev.tailboard.testing.ClusterNodes;
 import dev.tailboard.testing.CollabClient;
-import dev.tailboard.testing.ItServer;
 import dev.tailboard.testing.Nginx;
 import dev.tailboard.testing.Postgres;
 import dev.tailboard.testing.WsClient;
@@ -170,7 +169,8 @@ class RoomsAcrossNodesIT {
     JsonNode unacked = Api.JSON.valueToTree(chat("bob-1", "did this get through?"));
     bob.send(unacked);
     await().atMost(WAIT).until(() -> all.stream().allMatch(c -> c.of("chat").size() == 2));
-    String session = bob.welcome().get("session").asText();
+    String session = bob.welcome().get("resume").asText();
+    String bobId = bob.welcome().get("you").get("id").asText();
     long lastSeen = bob.of("chat").get(0).get("seq").asLong();
 
     long killedAt = System.nanoTime();
@@ -202,7 +202,7 @@ class RoomsAcrossNodesIT {
     CompletableFuture<Void> fromCarol =
         CompletableFuture.runAsync(() -> chats(carol, "on-c", DURING_RESUME, go));
     long resumedAt = System.nanoTime();
-    WsClient back = WsClient.connectUrl(nginx.wsUrl() + "/ws/rooms/" + room, auth());
+    WsClient back = WsClient.connectUrl(nginx.wsUrl() + "/ws/rooms/" + room, auth("bob"));
     clients.add(back);
     back.send(
         Map.of(
@@ -224,7 +224,7 @@ class RoomsAcrossNodesIT {
                     && carol.of("chat").size() >= total
                     && back.of("chat").size() >= total - (int) lastSeen
                     && !back.of("ack").isEmpty());
-    assertThat(back.welcome().get("you").get("id").asText()).isEqualTo(session);
+    assertThat(back.welcome().get("you").get("id").asText()).isEqualTo(bobId);
     assertThat(names(back.welcome().get("members")))
         .containsExactlyInAnyOrder("alice", "bob", "carol");
     List<JsonNode> stored = carol.of("chat");
@@ -276,13 +276,13 @@ class RoomsAcrossNodesIT {
     return base.replaceFirst("^http", "ws");
   }
 
-  private static Map<String, String> auth() {
-    return Map.of("Authorization", "Bearer " + ItServer.publisher());
+  private static Map<String, String> auth(String name) {
+    return WsClient.as(name);
   }
 
   /** Joins {@code room} directly on the node at {@code base} and waits for the welcome. */
   private WsClient join(String base, String room, String name) {
-    WsClient c = WsClient.connectUrl(ws(base) + "/ws/rooms/" + room, auth());
+    WsClient c = WsClient.connectUrl(ws(base) + "/ws/rooms/" + room, auth(name));
     clients.add(c);
     c.send(Map.of("type", "hello", "name", name));
     await().atMost(WAIT).until(() -> !c.of("welcome").isEmpty());

@@ -35,8 +35,8 @@ class StalledMemberIT {
   private static final Duration STALLED_CLOSED_WITHIN = Duration.ofSeconds(20);
 
   private static WsClient join(String room, String name) {
-    WsClient c = WsClient.connect(room);
-    c.send(Map.of("type", "hello", "name", name));
+    WsClient c = WsClient.connectAs(room, name);
+    c.send(Map.of("type", "hello"));
     await().atMost(WAIT).until(() -> !c.of("welcome").isEmpty());
     return c;
   }
@@ -54,7 +54,7 @@ class StalledMemberIT {
     String room = "stall-" + UUID.randomUUID().toString().substring(0, 8);
     List<WsClient> watchers = new ArrayList<>();
     List<WsClient> senders = new ArrayList<>();
-    try (StalledWsClient stalled = new StalledWsClient(room)) {
+    try (StalledWsClient stalled = new StalledWsClient(room, "stalled")) {
       watchers.add(join(room, "watcher-a"));
       watchers.add(join(room, "watcher-b"));
       stalled.sendText("{\"type\":\"hello\",\"name\":\"stalled\"}");

@@ -62,7 +62,10 @@ public final class CollabClient {
     }
   }
 
-  /** Runs {@code node collab.mjs ARGS} (installing the client first if needed) until it ends. */
+  /**
+   * Runs {@code node collab.mjs ARGS} (installing the client first if needed) until it ends, signed
+   * in (COLLAB_TOKEN: a token of {@code collab} reading every project), as writing needs.
+   */
   public static Run run(String... args) throws Exception {
     installIfMissing();
     List<String> command = new ArrayList<>(List.of("node", "collab.mjs"));
@@ -84,8 +87,12 @@ public final class CollabClient {
   private static Run run(List<String> command, Duration timeout) throws Exception {
     Process process;
     try {
-      process =
-          new ProcessBuilder(command).directory(CLIENT.toFile()).redirectErrorStream(true).start();
+      ProcessBuilder builder =
+          new ProcessBuilder(command).directory(CLIENT.toFile()).redirectErrorStream(true);
+      builder
+          .environment()
+          .putIfAbsent("COLLAB_TOKEN", ItServer.token("collab", "read:**", Duration.ofHours(1)));
+      process = builder.start();
     } catch (IOException e) {
       throw new AssertionError(
           "cannot start " + command + " (is " + command.get(0) + " on the PATH?): " + e, e);

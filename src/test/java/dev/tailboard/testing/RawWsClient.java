@@ -19,24 +19,41 @@ public final class RawWsClient implements AutoCloseable {
   private final OutputStream out;
 
   public RawWsClient(String room) throws IOException {
+    this(room, null);
+  }
+
+  /** Signed in as {@code subject} (a member, not a watcher) unless it is null. */
+  public RawWsClient(String room, String subject) throws IOException {
     URI base = URI.create(ItServer.baseUrl());
     socket.setReceiveBufferSize(4096);
     socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5000);
     socket.setSoTimeout(30_000);
     out = socket.getOutputStream();
-    String key = Base64.getEncoder().encodeToString("tailboard-rawtest".getBytes());
-    out.write(
-        ("GET /ws/rooms/"
-                + room
-                + " HTTP/1.1\r\nHost: "
-                + base.getHost()
-                + ":"
-                + base.getPort()
-                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
-                + key
-                + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
+    out.write(RawWsClient.handshake(base, room, "tailboard-rawtest", subject));
     out.flush();
+  }
+
+  /**
+   * The upgrade request for {@code /ws/rooms/{room}}, with a bearer token of {@code subject}
+   * (reading every project) unless it is null.
+   */
+  static byte[] handshake(URI base, String room, String key, String subject) {
+    return ("GET /ws/rooms/"
+            + room
+            + " HTTP/1.1\r\nHost: "
+            + base.getHost()
+            + ":"
+            + base.getPort()
+            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
+            + Base64.getEncoder().encodeToString(key.getBytes(StandardCharsets.US_ASCII))
+            + "\r\nSec-WebSocket-Version: 13\r\n"
+            + (subject == null
+                ? ""
+                : "Authorization: Bearer "
+                    + ItServer.token(subject, "read:**", java.time.Duration.ofHours(1))
+                    + "\r\n")
+            + "\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
   }
 
   /** Sends one masked text frame (clients must mask). */

@@ -9,7 +9,6 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 
 /**
  * A WebSocket member over a raw socket that never reads, with a tiny receive buffer so the server's
@@ -26,22 +25,16 @@ public final class StalledWsClient implements AutoCloseable {
   private boolean writable = true;
 
   public StalledWsClient(String room) throws IOException {
+    this(room, null);
+  }
+
+  /** Signed in as {@code subject} (a member, not a watcher) unless it is null. */
+  public StalledWsClient(String room, String subject) throws IOException {
     URI base = URI.create(ItServer.baseUrl());
     socket.setReceiveBufferSize(4096);
     socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5000);
     out = socket.getOutputStream();
-    String key = Base64.getEncoder().encodeToString("tailboard-stalled".getBytes());
-    out.write(
-        ("GET /ws/rooms/"
-                + room
-                + " HTTP/1.1\r\nHost: "
-                + base.getHost()
-                + ":"
-                + base.getPort()
-                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
-                + key
-                + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
+    out.write(RawWsClient.handshake(base, room, "tailboard-stalled", subject));
     out.flush();
   }
 

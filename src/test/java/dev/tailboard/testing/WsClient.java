@@ -34,8 +34,20 @@ public final class WsClient implements AutoCloseable {
     this.socket = socket;
   }
 
+  /** Connects anonymously: where rooms need a signed-in writer, a watcher. */
   public static WsClient connect(String room) {
     return connect(room, Map.of(), true);
+  }
+
+  /** Connects signed in as {@code subject}, with read on every project: a member. */
+  public static WsClient connectAs(String room, String subject) {
+    return connect(room, as(subject), true);
+  }
+
+  /** The handshake header of a caller signed in as {@code subject}, reading every project. */
+  public static Map<String, String> as(String subject) {
+    return Map.of(
+        "Authorization", "Bearer " + ItServer.token(subject, "read:**", Duration.ofHours(1)));
   }
 
   /** Connects to {@code /ws/rooms/{room}} with the given extra handshake headers. */

@@ -7,6 +7,7 @@ import dev.tailboard.testing.Api;
 import dev.tailboard.testing.Chromium;
 import dev.tailboard.testing.ItServer;
 import dev.tailboard.testing.PageWait;
+import dev.tailboard.testing.RoomPanel;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -158,9 +159,7 @@ class BuildPageIT {
     assertThat(driver.findElement(By.id("status")).getText()).isEqualToIgnoringCase("passed");
 
     // Join the room for the README's screenshot: notes and a chat beside the log.
-    WebElement name = driver.findElement(By.id("room-name"));
-    name.clear();
-    name.sendKeys("ana", Keys.ENTER);
+    RoomPanel.join(driver, "ana");
     awaitTrue(() -> "live".equals(driver.findElement(By.id("room")).getAttribute("data-state")));
     driver
         .findElement(By.cssSelector("#room-notes .cm-content"))

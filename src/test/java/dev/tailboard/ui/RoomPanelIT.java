@@ -6,6 +6,7 @@ import dev.tailboard.testing.Api;
 import dev.tailboard.testing.Chromium;
 import dev.tailboard.testing.ItServer;
 import dev.tailboard.testing.PageWait;
+import dev.tailboard.testing.RoomPanel;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -155,6 +156,60 @@ class RoomPanelIT {
     awaitTrue(() -> notes(bo).equals(text));
   }
 
+  @Test
+  void aWatcherSeesTheRoomLiveOnArrivalAndSignsInToChat() throws IOException {
+    String room = "watch-" + UUID.randomUUID().toString().substring(0, 8);
+    open(ana, "/rooms/" + room);
+    join(ana, "ana");
+    Path eveProfile = Chromium.newProfile();
+    ChromeDriver eve = Chromium.start(Chromium.options(eveProfile));
+    try {
+      // eve is not signed in: without a click she watches, and sees ana at once
+      open(eve, "/rooms/" + room);
+      awaitTrue(
+          () ->
+              "live".equals(eve.findElement(By.id("room")).getAttribute("data-state"))
+                  && "watcher".equals(eve.findElement(By.id("room")).getAttribute("data-role")));
+      awaitTrue(() -> members(eve).equals(List.of("ana")));
+      assertThat(eve.findElement(By.id("room-signin-link")).isDisplayed()).isTrue();
+      assertThat(eve.findElement(By.id("room-signin-link")).getText()).isEqualTo("Sign in to chat");
+      assertThat(eve.findElement(By.id("room-text")).isDisplayed()).isFalse();
+      awaitTrue(() -> !eve.findElements(By.cssSelector("#room-notes .cm-content")).isEmpty());
+      assertThat(
+              eve.findElement(By.cssSelector("#room-notes .cm-content"))
+                  .getAttribute("contenteditable"))
+          .isEqualTo("false");
+      // a watcher is no member: ana's list is still ana alone
+      assertThat(members(ana)).containsExactly("ana");
+
+      // what ana writes reaches eve live: chat and notes
+      String text = "watch this " + UUID.randomUUID();
+      ana.findElement(By.id("room-text")).sendKeys(text, Keys.ENTER);
+      awaitTrue(() -> chatCount(eve, text) == 1);
+      awaitTrue(() -> !ana.findElements(By.cssSelector("#room-notes .cm-content")).isEmpty());
+      ana.findElement(By.cssSelector("#room-notes .cm-content")).sendKeys("ana's note");
+      awaitTrue(() -> notes(eve).equals("ana's note"));
+
+      // eve signs in from the panel, becomes a member named by her token, and Enter sends
+      signIn(eve, "eve");
+      awaitTrue(() -> "member".equals(eve.findElement(By.id("room")).getAttribute("data-role")));
+      awaitTrue(() -> members(ana).containsAll(List.of("ana", "eve")));
+      String hello = "hello from eve " + UUID.randomUUID();
+      eve.findElement(By.id("room-text")).sendKeys(hello, Keys.ENTER);
+      awaitTrue(() -> chatCount(ana, hello) == 1);
+      assertThat(
+              ana.findElements(By.cssSelector("#room-chat .room-message")).stream()
+                  .filter(m -> m.getText().contains(hello))
+                  .findFirst()
+                  .orElseThrow()
+                  .findElement(By.className("room-from"))
+                  .getText())
+          .isEqualTo("eve");
+    } finally {
+      Chromium.quit(List.of(eve), List.of(eveProfile));
+    }
+  }
+
   // ---- helpers ----
 
   private static List<String> words(String who, int n) {
@@ -183,19 +238,13 @@ class RoomPanelIT {
     d.get(ItServer.baseUrl() + path);
   }
 
-  /** Joins as {@code name}: by the name form the first time, by the remembered name after. */
   private static void join(ChromeDriver d, String name) {
-    awaitTrue(() -> d.findElement(By.id("room")).getAttribute("data-state") != null);
-    if (!name.equals(d.executeScript("return localStorage.getItem('tailboard.room.name')"))) {
-      awaitTrue(() -> d.findElement(By.id("room-name")).isDisplayed());
-      WebElement input = d.findElement(By.id("room-name"));
-      assertThat(input.getAttribute("value")).matches("guest-[0-9a-f]{4}");
-      input.clear();
-      input.sendKeys(name, Keys.ENTER);
-    }
-    awaitTrue(() -> "live".equals(d.findElement(By.id("room")).getAttribute("data-state")));
-    assertThat(d.executeScript("return localStorage.getItem('tailboard.room.name')"))
-        .isEqualTo(name);
+    RoomPanel.join(d, name);
+    assertThat(d.findElement(By.id("room-text")).isDisplayed()).isTrue();
+  }
+
+  private static void signIn(ChromeDriver d, String name) {
+    RoomPanel.signIn(d, name);
   }
 
   private static List<String> members(ChromeDriver d) {

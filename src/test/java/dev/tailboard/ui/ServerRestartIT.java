@@ -6,6 +6,7 @@ import dev.tailboard.testing.Api;
 import dev.tailboard.testing.Chromium;
 import dev.tailboard.testing.ItServer;
 import dev.tailboard.testing.PageWait;
+import dev.tailboard.testing.RoomPanel;
 import dev.tailboard.testing.WarServer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -55,9 +56,7 @@ class ServerRestartIT {
     api.append(id, Api.lines("before", 1, 40));
     driver.get(server.baseUrl() + "/builds/" + id);
     awaitTrue(() -> "live".equals(badge()) && text(40).equals("before-40"));
-    WebElement name = driver.findElement(By.id("room-name"));
-    name.clear();
-    name.sendKeys("ana", Keys.ENTER);
+    RoomPanel.join(driver, "ana");
     awaitTrue(() -> "live".equals(roomState()));
     chat("said before the restart");
 
