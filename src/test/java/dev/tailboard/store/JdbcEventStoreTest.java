@@ -97,9 +97,13 @@ class JdbcEventStoreTest {
             b -> {
               // inside the winner's transaction, after its insert: the others see no row with
               // the key yet and insert too, which the unique constraint refuses once it commits
-              racer(BODY, "f1", same);
-              racer(OTHER, "f2", other);
-              sleep(300);
+              List<Thread> racers = List.of(racer(BODY, "f1", same), racer(OTHER, "f2", other));
+              // each racer has reached its insert of the key, where H2 makes it wait for this
+              // transaction: it meets the unique constraint once the winner commits
+              org.awaitility.Awaitility.await()
+                  .atMost(java.time.Duration.ofSeconds(10))
+                  .pollInterval(java.time.Duration.ofMillis(5))
+                  .until(() -> racers.stream().allMatch(JdbcEventStoreTest::inInsert));
               return "{}";
             });
 
@@ -108,24 +112,23 @@ class JdbcEventStoreTest {
         .hasCauseInstanceOf(BodyMismatchException.class);
   }
 
-  private void racer(NewBuild body, String fingerprint, CompletableFuture<Created> result) {
-    new Thread(
+  private static boolean inInsert(Thread t) {
+    return java.util.Arrays.stream(t.getStackTrace())
+        .anyMatch(f -> f.getClassName().equals("org.h2.command.dml.Insert"));
+  }
+
+  private Thread racer(NewBuild body, String fingerprint, CompletableFuture<Created> result) {
+    Thread t =
+        new Thread(
             () -> {
               try {
                 result.complete(create(body, "k", fingerprint));
               } catch (RuntimeException e) {
                 result.completeExceptionally(e);
               }
-            })
-        .start();
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+            });
+    t.start();
+    return t;
   }
 
   @Test
