@@ -35,7 +35,6 @@ final class ConnectionIdleTimeout {
    * #restore} undoes it. A no-op where the container has no such knob.
    */
   static ConnectionIdleTimeout raise(ServletRequest request, long millis) {
-    if (Boolean.getBoolean("neg")) return NONE;
     ServletRequest base = request;
     while (base instanceof ServletRequestWrapper wrapper) {
       base = wrapper.getRequest();

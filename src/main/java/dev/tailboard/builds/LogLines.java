@@ -3,7 +3,10 @@ package dev.tailboard.builds;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Splits text into log lines and long lines into pieces, never adding or losing a character. */
+/**
+ * Splits text into log lines and long lines into pieces, never adding or losing a character (a NUL
+ * becomes U+FFFD).
+ */
 public final class LogLines {
 
   private LogLines() {}
@@ -34,13 +37,22 @@ public final class LogLines {
     return pieces;
   }
 
-  /** Every line of {@code lines}, each split to at most {@code maxBytes}. */
+  /**
+   * Every line of {@code lines}, each split to at most {@code maxBytes}, with each NUL character
+   * replaced by U+FFFD: PostgreSQL cannot store NUL in text, and a log must read the same from
+   * every store (invalid UTF-8 bytes already arrive as U+FFFD).
+   */
   public static List<String> splitAll(List<String> lines, int maxBytes) {
     List<String> out = new ArrayList<>(lines.size());
     for (String line : lines) {
-      out.addAll(split(line == null ? "" : line, maxBytes));
+      out.addAll(split(line == null ? "" : withoutNul(line), maxBytes));
     }
     return out;
+  }
+
+  /** {@code text} with each NUL character replaced by U+FFFD. */
+  public static String withoutNul(String text) {
+    return text.indexOf('\0') < 0 ? text : text.replace('\0', '\uFFFD');
   }
 
   /** Drops one trailing {@code \r}, so CRLF text reads like LF text; other {@code \r} stay. */

@@ -231,7 +231,10 @@ final class LogUpload implements ReadListener, AsyncListener {
     }
     boolean quiet = isTimeout(cause);
     LOG.log(Level.FINE, "log upload broke off: " + kept, cause);
-    String why = quiet ? "no bytes came for too long" : "the connection failed (" + cause + ")";
+    // the cause stays in the server's log: its class names and messages are the container's
+    // internals, not something a client can act on
+    String why =
+        quiet ? "no bytes came for too long" : "the connection failed or its framing broke";
     finish(
         new ProblemException(
             quiet ? 408 : 400,

@@ -24,7 +24,12 @@ public final class RawWsClient implements AutoCloseable {
 
   /** Signed in as {@code subject} (a member, not a watcher) unless it is null. */
   public RawWsClient(String room, String subject) throws IOException {
-    URI base = URI.create(ItServer.baseUrl());
+    this(ItServer.baseUrl(), room, subject);
+  }
+
+  /** A client of the server at {@code baseUrl} (not the build's IT server). */
+  public RawWsClient(String baseUrl, String room, String subject) throws IOException {
+    URI base = URI.create(baseUrl);
     socket.setReceiveBufferSize(4096);
     socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5000);
     socket.setSoTimeout(30_000);
@@ -58,7 +63,11 @@ public final class RawWsClient implements AutoCloseable {
 
   /** Sends one masked text frame (clients must mask). */
   public void sendText(String text) throws IOException {
-    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    sendText(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Sends these bytes as one text frame, whether they are UTF-8 or not. */
+  public void sendText(byte[] payload) throws IOException {
     byte[] mask = {1, 2, 3, 4};
     out.write(0x81);
     if (payload.length < 126) {
