@@ -49,6 +49,10 @@ public class RoomService {
   private static final Pattern BUILD_ROOM = Pattern.compile("build-([0-9]{1,18})");
   private static final String CONNECTION = "tailboard.connection";
   private static final String CALLER = "tailboard.caller";
+
+  /** The room an admitted connection may join; absent on a refused one. */
+  private static final String ROOM = "tailboard.room";
+
   private static final java.util.Set<String> WRITES =
       java.util.Set.of("chat", "point", "cursor", "doc.push");
   private static final String TOMCAT_BLOCKING_SEND_TIMEOUT =
@@ -131,8 +135,11 @@ public class RoomService {
     }
   }
 
-  /** A connection opened on {@code /ws/rooms/{room}} by {@code caller} (null: bad token). */
-  public void open(Session session, String roomName, Caller caller, String authError) {
+  /**
+   * A connection opened on {@code /ws/rooms/{room}}, with what its handshake learnt (null when the
+   * container shares handshake properties: {@link RoomConfigurator#handshake}).
+   */
+  public void open(Session session, String roomName, Handshake handshake) {
     session.setMaxTextMessageBufferSize(config.integer(Setting.WS_MAX_MESSAGE_BYTES));
     // A quiet member is kept by our pings (a missing pong closes it 1013); the container's own
     // idle timeout (Jetty: 30 s, as long as the default ping interval) must not close it first.
@@ -160,14 +167,30 @@ public class RoomService {
             blocking);
     session.getUserProperties().put(CONNECTION, conn);
     connections.put(conn.id(), conn);
-    String refusal = authError != null ? authError : refusal(roomName, caller, conn);
-    if (refusal != null) {
-      conn.send(json.write(new Frames.Error("forbidden", refusal, null)));
-      conn.closeAfterQueued(CloseCodes.POLICY, refusal);
+    if (handshake == null) {
+      refuse(
+          conn, "unavailable", "the server cannot tell handshakes apart", CloseCodes.SERVER_ERROR);
       return;
     }
-    session.getUserProperties().put(CALLER, caller);
-    session.getUserProperties().put("tailboard.room", roomName);
+    String refusal =
+        handshake.authError() != null
+            ? handshake.authError()
+            : refusal(roomName, handshake.caller(), conn);
+    if (refusal != null) {
+      refuse(conn, "forbidden", refusal, CloseCodes.POLICY);
+      return;
+    }
+    session.getUserProperties().put(CALLER, handshake.caller());
+    session.getUserProperties().put(ROOM, roomName);
+  }
+
+  private void refuse(
+      RoomConnection conn,
+      String code,
+      String message,
+      jakarta.websocket.CloseReason.CloseCode close) {
+    conn.send(json.write(new Frames.Error(code, message, null)));
+    conn.closeAfterQueued(close, message);
   }
 
   /** Why the caller may not enter the room, or null; if it may, sets whether it may write. */
@@ -197,7 +220,9 @@ public class RoomService {
   /** A text frame from a client. */
   public void message(Session session, String text) {
     RoomConnection conn = connection(session);
-    if (conn == null) {
+    if (conn == null || !session.getUserProperties().containsKey(ROOM)) {
+      // refused and closing: what it sent before its close arrived is ignored (a hello here
+      // would have no room to join)
       return;
     }
     switch (conn.rate().take()) {
@@ -280,7 +305,7 @@ public class RoomService {
       sessionId = resume.hasNonNull("session") ? text(resume, "session", 100) : null;
       resumeSeq = number(resume, "seq");
     }
-    String roomName = (String) session.getUserProperties().get("tailboard.room");
+    String roomName = (String) session.getUserProperties().get(ROOM);
     while (true) {
       Room room = rooms.computeIfAbsent(roomName, this::load);
       synchronized (room) {

@@ -193,6 +193,32 @@ class RoomIT {
   }
 
   @Test
+  void concurrentHandshakesEachKeepTheirOwnCaller() {
+    // Many handshakes in flight at once, each with another subject: were the caller handed from
+    // the handshake to the connection through a map the handshakes share, some would swap.
+    String room = freshRoom();
+    List<String> names = new ArrayList<>();
+    List<java.util.concurrent.CompletableFuture<WsClient>> connecting = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      String name = "swap-" + i;
+      names.add(name);
+      connecting.add(WsClient.connectAsync(room, WsClient.as(name), true));
+    }
+    List<WsClient> clients =
+        connecting.stream().map(java.util.concurrent.CompletableFuture::join).toList();
+    try {
+      clients.forEach(c -> c.send(Map.of("type", "hello")));
+      for (int i = 0; i < clients.size(); i++) {
+        WsClient c = clients.get(i);
+        await().atMost(WAIT).until(() -> !c.of("welcome").isEmpty());
+        assertThat(c.welcome().get("you").get("name").asText()).isEqualTo(names.get(i));
+      }
+    } finally {
+      clients.forEach(WsClient::close);
+    }
+  }
+
+  @Test
   void tooManyMessagesGetErrorsThenClose4429() throws Exception {
     try (WsClient c = join(freshRoom(), "flood")) {
       for (int i = 0; i < 400 && !c.closeCode.isDone(); i++) {
