@@ -94,6 +94,11 @@ class RoomFailureTest {
     }
 
     @Override
+    public void prune(String room, long throughSeq) {
+      store.prune(room, throughSeq);
+    }
+
+    @Override
     public List<StoredFrame> after(String room, long afterSeq, int limit) {
       return store.after(room, afterSeq, limit);
     }
