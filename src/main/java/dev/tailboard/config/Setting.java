@@ -38,6 +38,7 @@ public enum Setting {
   WS_QUEUE_BYTES("ws.queueBytes", "4194304"),
   WS_WRITE_QUEUE("ws.writeQueue", "10000"),
   WS_WRITE_TIMEOUT_SECONDS("ws.writeTimeoutSeconds", "10"),
+  ROOMS_MAX_DOC_CHARS("rooms.maxDocChars", "262144"),
   ROOMS_MAX_STORED_MESSAGES("rooms.maxStoredMessages", "10000"),
   LOG_MAX_LINE_BYTES("log.maxLineBytes", "65536"),
   LOG_MAX_LINES_PER_BUILD("log.maxLinesPerBuild", "5000000"),

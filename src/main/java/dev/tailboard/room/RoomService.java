@@ -76,6 +76,7 @@ public class RoomService {
   private long pingMillis;
   private long writeTimeoutMillis;
   private RoomCluster cluster;
+  private int maxDocChars;
 
   /**
    * Threads for pings and closes: each stalled member can hold one for up to the write timeout, so
@@ -87,6 +88,7 @@ public class RoomService {
   void start() {
     pingMillis = config.integer(Setting.WS_PING_SECONDS) * 1000L;
     writeTimeoutMillis = config.integer(Setting.WS_WRITE_TIMEOUT_SECONDS) * 1000L;
+    maxDocChars = config.integer(Setting.ROOMS_MAX_DOC_CHARS);
     metrics.gauge(
         "tailboard.connections",
         "Open connections",
@@ -319,7 +321,7 @@ public class RoomService {
   }
 
   private Room load(String name) {
-    Room room = Room.load(name, store, writer, json, cluster);
+    Room room = Room.load(name, store, writer, json, cluster, maxDocChars);
     // what other nodes' members did while this room was loading
     cluster.resync(room);
     java.util.regex.Matcher build = BUILD_ROOM.matcher(name);
@@ -440,16 +442,6 @@ public class RoomService {
 
   private static Long optionalNumber(JsonNode msg, String field) {
     return msg.has(field) && !msg.get(field).isNull() ? number(msg, field) : null;
-  }
-
-  /** A frame the protocol refuses: answered with an error frame, the connection stays. */
-  private static final class BadMessage extends RuntimeException {
-    final String code;
-
-    BadMessage(String code, String message) {
-      super(message);
-      this.code = code;
-    }
   }
 
   /** Hub delivery into a build's room: step and status changes become {@code build} frames. */

@@ -219,6 +219,19 @@ class RoomIT {
   }
 
   @Test
+  void aChatOfMoreThan10000CharactersIsRefusedAndNotStored() {
+    try (WsClient c = join(freshRoom(), "verbose")) {
+      c.send(chat("long", "y".repeat(10_001)));
+      c.send(chat("fits", "y".repeat(10_000)));
+      await().atMost(WAIT).until(() -> !c.of("ack").isEmpty());
+      assertThat(c.of("error")).extracting(e -> e.get("code").asText()).containsExactly("too_long");
+      assertThat(c.of("ack")).extracting(a -> a.get("id").asText()).containsExactly("fits");
+      await().atMost(WAIT).until(() -> !c.of("chat").isEmpty());
+      assertThat(c.of("chat")).extracting(m -> m.get("id").asText()).containsExactly("fits");
+    }
+  }
+
+  @Test
   void tooManyMessagesGetErrorsThenClose4429() throws Exception {
     try (WsClient c = join(freshRoom(), "flood")) {
       for (int i = 0; i < 400 && !c.closeCode.isDone(); i++) {
