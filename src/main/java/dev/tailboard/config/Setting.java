@@ -40,6 +40,7 @@ public enum Setting {
   WS_WRITE_TIMEOUT_SECONDS("ws.writeTimeoutSeconds", "10"),
   ROOMS_MAX_DOC_CHARS("rooms.maxDocChars", "262144"),
   ROOMS_MAX_STORED_MESSAGES("rooms.maxStoredMessages", "10000"),
+  ROOMS_MAX_PER_CLIENT("rooms.maxPerClient", "20"),
   LOG_MAX_LINE_BYTES("log.maxLineBytes", "65536"),
   LOG_MAX_LINES_PER_BUILD("log.maxLinesPerBuild", "5000000"),
   LOG_MAX_CHUNK_LINES("log.maxChunkLines", "10000"),

@@ -9,6 +9,7 @@ import dev.tailboard.config.Setting;
 import dev.tailboard.config.Threads;
 import dev.tailboard.hub.Delivery;
 import dev.tailboard.hub.EventHub;
+import dev.tailboard.net.ClientOutputs;
 import dev.tailboard.store.ClusterBus;
 import dev.tailboard.store.EventStore;
 import dev.tailboard.store.StoreException;
@@ -49,6 +50,7 @@ public class RoomService {
   private static final Pattern BUILD_ROOM = Pattern.compile("build-([0-9]{1,18})");
   private static final String CONNECTION = "tailboard.connection";
   private static final String CALLER = "tailboard.caller";
+  private static final String HOLDS = "tailboard.holds";
 
   /** The room an admitted connection may join; absent on a refused one. */
   private static final String ROOM = "tailboard.room";
@@ -67,6 +69,7 @@ public class RoomService {
   @Inject dev.tailboard.auth.Access access;
   @Inject dev.tailboard.metrics.Metrics metrics;
   @Inject ClusterBus bus;
+  @Inject ClientOutputs outputs;
 
   private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, RoomConnection> connections = new ConcurrentHashMap<>();
@@ -76,6 +79,7 @@ public class RoomService {
   private long pingMillis;
   private long writeTimeoutMillis;
   private RoomCluster cluster;
+  private ClientRooms clientRooms;
   private int maxDocChars;
 
   /**
@@ -88,6 +92,7 @@ public class RoomService {
   void start() {
     pingMillis = config.integer(Setting.WS_PING_SECONDS) * 1000L;
     writeTimeoutMillis = config.integer(Setting.WS_WRITE_TIMEOUT_SECONDS) * 1000L;
+    clientRooms = new ClientRooms(config.integer(Setting.ROOMS_MAX_PER_CLIENT));
     maxDocChars = config.integer(Setting.ROOMS_MAX_DOC_CHARS);
     metrics.gauge(
         "tailboard.connections",
@@ -174,16 +179,62 @@ public class RoomService {
           conn, "unavailable", "the server cannot tell handshakes apart", CloseCodes.SERVER_ERROR);
       return;
     }
-    String refusal =
-        handshake.authError() != null
-            ? handshake.authError()
-            : refusal(roomName, handshake.caller(), conn);
-    if (refusal != null) {
-      refuse(conn, "forbidden", refusal, CloseCodes.POLICY);
+    if (!admit(session, conn, roomName, handshake)) {
       return;
     }
     session.getUserProperties().put(CALLER, handshake.caller());
     session.getUserProperties().put(ROOM, roomName);
+  }
+
+  /**
+   * Counts the connection against its client's bounds and checks the caller may enter; refuses it
+   * (error frame, then close) if not. Whatever it counted is given back in {@link #closed}.
+   */
+  private boolean admit(Session session, RoomConnection conn, String roomName, Handshake hs) {
+    String client = hs.client();
+    if (!outputs.acquire(client)) {
+      refuse(
+          conn,
+          "too_many_connections",
+          "this client holds "
+              + outputs.maxPerClient()
+              + " streams and WebSockets (limits.connectionsPerClient); close one first",
+          CloseCodes.TOO_MANY_CONNECTIONS);
+      return false;
+    }
+    Holds holds = new Holds(client);
+    session.getUserProperties().put(HOLDS, holds);
+    String refusal = hs.authError() != null ? hs.authError() : refusal(roomName, hs.caller(), conn);
+    if (refusal != null) {
+      refuse(conn, "forbidden", refusal, CloseCodes.POLICY);
+      return false;
+    }
+    if (!clientRooms.enter(client, roomName)) {
+      refuse(
+          conn,
+          "too_many_rooms",
+          "this client is in "
+              + clientRooms.maxPerClient()
+              + " rooms already (rooms.maxPerClient); leave one first",
+          CloseCodes.TOO_MANY_ROOMS);
+      return false;
+    }
+    holds.room = roomName;
+    if (hs.expiresAt() != null) {
+      // on the ping ticker, which never waits: the close itself runs on the blocking pool
+      long delay = Math.max(0, hs.expiresAt().toEpochMilli() - System.currentTimeMillis());
+      try {
+        holds.expiry =
+            pinger.schedule(
+                () -> conn.close(CloseCodes.TOKEN_EXPIRED, "token expired"),
+                delay,
+                TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        conn.close(CloseCodes.SHUTDOWN, "server shutting down"); // the ticker stopped
+        return false;
+      }
+    }
+    return true;
   }
 
   private void refuse(
@@ -208,6 +259,10 @@ public class RoomService {
       }
       conn.mayWrite = access.mayWriteInRoom(caller, b.get().project());
       return null;
+    }
+    if (room.startsWith("build-")) {
+      // not a free room either: such a name would pass for a build's room
+      return "build rooms are build-<id>, an id of at most 18 digits";
     }
     if (!FREE_ROOM.matcher(room).matches()) {
       return "room names are build-<id> or [a-z0-9][a-z0-9-]{0,63}";
@@ -350,6 +405,9 @@ public class RoomService {
       return;
     }
     connections.remove(conn.id());
+    if (session.getUserProperties().remove(HOLDS) instanceof Holds holds) {
+      holds.release(outputs, clientRooms);
+    }
     Room room = conn.room;
     if (room != null) {
       room.leave(conn);
@@ -442,6 +500,31 @@ public class RoomService {
 
   private static Long optionalNumber(JsonNode msg, String field) {
     return msg.has(field) && !msg.get(field).isNull() ? number(msg, field) : null;
+  }
+
+  /**
+   * What a connection holds against its client's bounds: a connection slot, a room, and the close
+   * scheduled at its token's expiry; given back once, when it closes.
+   */
+  private static final class Holds {
+    private final String client;
+    private volatile String room;
+    private volatile java.util.concurrent.ScheduledFuture<?> expiry;
+
+    Holds(String client) {
+      this.client = client;
+    }
+
+    void release(ClientOutputs outputs, ClientRooms rooms) {
+      java.util.concurrent.ScheduledFuture<?> scheduled = expiry;
+      if (scheduled != null) {
+        scheduled.cancel(false);
+      }
+      if (room != null) {
+        rooms.leave(client, room);
+      }
+      outputs.release(client);
+    }
   }
 
   /** Hub delivery into a build's room: step and status changes become {@code build} frames. */

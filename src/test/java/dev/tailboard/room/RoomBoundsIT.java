@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tailboard.testing.Api;
+import dev.tailboard.testing.ItServer;
+import dev.tailboard.testing.SseStream;
 import dev.tailboard.testing.WarServer;
 import dev.tailboard.testing.WsClient;
 import java.time.Duration;
@@ -11,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,6 +89,64 @@ class RoomBoundsIT {
     return got.get(0);
   }
 
+  private static void assertRefused(WsClient c, String code, int close) throws Exception {
+    assertThat(c.closeCode.get(10, TimeUnit.SECONDS)).isEqualTo(close);
+    assertThat(c.of("error")).extracting(e -> e.get("code").asText()).containsExactly(code);
+    assertThat(c.of("welcome")).isEmpty();
+  }
+
+  @Test
+  void streamsAndWebSocketsOfOneAddressShareItsConnectionLimit() throws Exception {
+    String room = freshRoom();
+    long build = new Api(server.baseUrl(), ItServer.publisher()).createBuild();
+    List<WsClient> held = new ArrayList<>();
+    try (SseStream stream =
+        SseStream.openAt(server.baseUrl() + "/api/builds/" + build + "/events", Map.of())) {
+      assertThat(stream.status()).isEqualTo(200);
+      for (int i = 1; i < CONNECTIONS; i++) {
+        held.add(member(room, "holder-" + i));
+      }
+      // one stream and four sockets: the fifth socket and a second stream are refused
+      try (WsClient refused = join(room, "one-too-many")) {
+        assertRefused(refused, "too_many_connections", 4430);
+      }
+      try (SseStream second =
+          SseStream.openAt(server.baseUrl() + "/api/builds/" + build + "/events", Map.of())) {
+        assertThat(second.status()).isEqualTo(429);
+      }
+      // the members already in are served on
+      held.get(0).send(Map.of("type", "chat", "id", "still", "text", "here"));
+      await()
+          .atMost(WAIT)
+          .until(() -> held.get(1).has("chat", m -> "still".equals(m.get("id").asText())));
+      held.remove(0).close();
+      // a closed socket gives its place back
+      held.add(member(room, "next"));
+    } finally {
+      held.forEach(WsClient::close);
+    }
+  }
+
+  @Test
+  void oneAddressIsInAtMostMaxPerClientRooms() throws Exception {
+    String first = freshRoom();
+    String second = freshRoom();
+    List<WsClient> held = new ArrayList<>();
+    try {
+      held.add(member(first, "roamer"));
+      held.add(member(second, "roamer"));
+      try (WsClient third = join(freshRoom(), "roamer")) {
+        assertRefused(third, "too_many_rooms", 4431);
+      }
+      // another connection to a room it is in counts no further room
+      held.add(member(first, "roamer-2"));
+      held.remove(1).close();
+      held.add(member(freshRoom(), "roamer"));
+    } finally {
+      held.forEach(WsClient::close);
+    }
+  }
+
   private static Map<String, Object> push(int version, List<Object> changes) {
     return Map.of(
         "type",
@@ -117,6 +179,43 @@ class RoomBoundsIT {
       JsonNode notes = late.welcome().get("docs").get("notes");
       assertThat(notes.get("version").asInt()).isEqualTo(2);
       assertThat(notes.get("text").asText()).isEqualTo(sixty + "t".repeat(40));
+    }
+  }
+
+  @Test
+  void aRoomKeepsItsNewestStoredMessagesAndAResumeGetsWhatIsKept() {
+    String room = freshRoom();
+    int sent = 3 * KEPT;
+    try (WsClient c = member(room, "chatty")) {
+      for (int i = 1; i <= sent; i++) {
+        c.send(Map.of("type", "chat", "id", "m-" + i, "text", "message " + i));
+      }
+      await().atMost(WAIT).until(() -> c.of("ack").size() == sent);
+    }
+    // the writer prunes after it acknowledged a batch: the last prune may still be on its way
+    List<List<Long>> resumed = new ArrayList<>();
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              resumed.add(0, resumedSeqs(room, "m-" + sent));
+              return resumed.get(0).size() <= KEPT + KEPT / 10;
+            });
+    List<Long> seqs = resumed.get(0);
+    // the newest KEPT at least, at most a tenth more (pruned every KEPT / 10 messages)
+    assertThat(seqs.size()).isBetween(KEPT, KEPT + KEPT / 10);
+    assertThat(seqs.get(seqs.size() - 1)).isEqualTo(sent);
+    assertThat(seqs.get(seqs.size() - 1) - seqs.get(0) + 1).isEqualTo(seqs.size());
+  }
+
+  /**
+   * The seqs of the chats a {@code hello.resume} from seq 0 gets, up to the one with {@code last}.
+   */
+  private static List<Long> resumedSeqs(String room, String last) {
+    try (WsClient back = connect(room, "chatty")) {
+      back.send(Map.of("type", "hello", "resume", Map.of("seq", 0)));
+      await().atMost(WAIT).until(() -> back.has("chat", m -> m.get("id").asText().equals(last)));
+      return back.of("chat").stream().map(m -> m.get("seq").asLong()).toList();
     }
   }
 }
