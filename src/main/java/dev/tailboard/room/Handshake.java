@@ -12,6 +12,6 @@ import java.time.Instant;
  * @param authError why the token was refused, or null
  * @param expiresAt when the token expires (the connection is closed then), or null without one
  * @param client the address the connection counts against ({@code limits.connectionsPerClient},
- *     {@code rooms.maxPerClient})
+ *     {@code rooms.maxPerClient}), or null when the container gave none
  */
 record Handshake(Caller caller, String authError, Instant expiresAt, String client) {}

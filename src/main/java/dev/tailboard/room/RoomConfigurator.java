@@ -17,6 +17,7 @@ import jakarta.websocket.server.ServerEndpointConfig;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.Map;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -115,7 +116,8 @@ public class RoomConfigurator extends ServerEndpointConfig.Configurator {
 
   /**
    * The client's address, as SSE streams count it ({@link ClientOutputs#clientAddress}), from the
-   * request Weld keeps for this thread; else the peer address Jetty puts into the properties.
+   * request Weld keeps for this thread; else the peer address Jetty puts into the properties; else
+   * null (logged once): one shared "unknown" address would let a few clients lock out everyone.
    */
   private static String clientAddress(ServerEndpointConfig config) {
     try {
@@ -126,9 +128,18 @@ public class RoomConfigurator extends ServerEndpointConfig.Configurator {
       if (peer instanceof InetSocketAddress address && address.getAddress() != null) {
         return address.getAddress().getHostAddress();
       }
-      return "unknown";
+      if (!addressUnknownLogged) {
+        addressUnknownLogged = true;
+        LOG.log(
+            Level.WARNING,
+            "no client address in a room handshake: room sockets are not bounded per address",
+            e);
+      }
+      return null;
     }
   }
+
+  private static volatile boolean addressUnknownLogged;
 
   private static final String JETTY_REMOTE_ADDRESS = "jakarta.websocket.endpoint.remoteAddress";
 

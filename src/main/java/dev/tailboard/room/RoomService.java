@@ -191,7 +191,8 @@ public class RoomService {
    * (error frame, then close) if not. Whatever it counted is given back in {@link #closed}.
    */
   private boolean admit(Session session, RoomConnection conn, String roomName, Handshake hs) {
-    String client = hs.client();
+    // no address known (logged by the configurator): the socket counts alone, unbounded
+    String client = hs.client() != null ? hs.client() : "socket " + conn.id();
     if (!outputs.acquire(client)) {
       refuse(
           conn,
