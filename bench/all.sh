@@ -74,7 +74,8 @@ for s in $SERVERS; do
       MAVEN_OPTS="-Xmx${BENCH_SERVER_HEAP:-1g} ${BENCH_SERVER_JVM:-}" mvn -q -B jetty:run \
         -Dspotless.check.skip=true -Djetty.http.port="${port[$s]}" -Djetty.http.host=127.0.0.1 \
         -Dtailboard.dataDir="$data" -Dtailboard.secret="$secret" \
-        -Dtailboard.limits.connectionsPerClient=100000 ${BENCH_SERVER_OPTS:-} \
+        -Dtailboard.limits.connectionsPerClient=100000 -Dtailboard.rooms.maxPerClient=100000 \
+        ${BENCH_SERVER_OPTS:-} \
         >"$out/server-tailboard.log" 2>&1 &
       ;;
     jetty)

@@ -12,9 +12,13 @@ secret=bench-secret-0123456789abcdef0123456789
 log=target/bench-server.log
 mkdir -p target
 mvn -q -B test-compile -Dspotless.check.skip=true
+# every load client comes from 127.0.0.1: the room benchmark's sockets and rooms alone pass the
+# per-address defaults (1,000 connections, 20 rooms)
 MAVEN_OPTS="-Xmx${BENCH_SERVER_HEAP:-1g}" mvn -q -B jetty:run -Dspotless.check.skip=true \
   -Djetty.http.port="$port" -Djetty.http.host=127.0.0.1 \
-  -Dtailboard.dataDir="$data" -Dtailboard.secret="$secret" ${BENCH_SERVER_OPTS:-} \
+  -Dtailboard.dataDir="$data" -Dtailboard.secret="$secret" \
+  -Dtailboard.limits.connectionsPerClient=100000 -Dtailboard.rooms.maxPerClient=100000 \
+  ${BENCH_SERVER_OPTS:-} \
   >"$log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT

@@ -20,7 +20,7 @@ final class StreamGate {
           "Too Many Requests",
           "this client holds "
               + outputs.maxPerClient()
-              + " open streams and long-polls (limits.connectionsPerClient); close one first");
+              + " open streams, long-polls and WebSockets (limits.connectionsPerClient); close one first");
     }
   }
 }

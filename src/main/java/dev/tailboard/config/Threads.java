@@ -1,9 +1,9 @@
 package dev.tailboard.config;
 
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +40,10 @@ public final class Threads {
   }
 
   public static ScheduledExecutorService scheduler(String prefix) {
-    return Executors.newSingleThreadScheduledExecutor(named(prefix));
+    ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, named(prefix));
+    // a cancelled task (the close at a token's expiry, once its connection closed) leaves the
+    // queue at once instead of waiting there for its time
+    scheduler.setRemoveOnCancelPolicy(true);
+    return scheduler;
   }
 }

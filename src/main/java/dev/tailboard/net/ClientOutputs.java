@@ -19,10 +19,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /**
- * Owns every open {@link ClientOutput}: makes them with the configured bounds, counts them per
- * client address ({@code limits.connectionsPerClient}), and once a second cuts each one whose
- * socket has taken nothing for {@code sse.writeTimeoutSeconds} while bytes wait, so a stalled
- * client never holds more than its bounded queue and never a thread.
+ * Owns every open {@link ClientOutput}: makes them with the configured bounds, counts them and the
+ * room WebSockets per client address ({@code limits.connectionsPerClient}), and once a second cuts
+ * each one whose socket has taken nothing for {@code sse.writeTimeoutSeconds} while bytes wait, so
+ * a stalled client never holds more than its bounded queue and never a thread.
  */
 @ApplicationScoped
 public class ClientOutputs {
@@ -80,8 +80,33 @@ public class ClientOutputs {
   /** The response ended: forget it. Safe to call more than once. */
   void closed(ClientOutput output) {
     if (open.remove(output)) {
-      perClient.computeIfPresent(output.client(), (k, n) -> n <= 1 ? null : n - 1);
+      release(output.client());
     }
+  }
+
+  /**
+   * Counts another long-lived connection of {@code client} that is not a stream (a WebSocket), if
+   * the client holds fewer than the limit; returns whether it was counted. Streams and WebSockets
+   * share one count per address, kept here only.
+   */
+  public boolean acquire(String client) {
+    boolean[] counted = {false};
+    perClient.compute(
+        client,
+        (k, n) -> {
+          int held = n == null ? 0 : n;
+          if (held >= maxPerClient) {
+            return n;
+          }
+          counted[0] = true;
+          return held + 1;
+        });
+    return counted[0];
+  }
+
+  /** Forgets one connection {@link #acquire} counted (or a stream that ended). */
+  public void release(String client) {
+    perClient.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
   }
 
   /**

@@ -22,4 +22,22 @@ public final class CloseCodes {
    * the client reconnects and resumes with {@code hello.resume}. 1013 "try again later".
    */
   public static final CloseReason.CloseCode TRY_AGAIN = CloseReason.CloseCodes.TRY_AGAIN_LATER;
+
+  /**
+   * The client address holds {@code limits.connectionsPerClient} SSE streams, long-polls and
+   * WebSockets already. JSR 356 cannot answer a handshake with 429 (the configurator only adds
+   * headers), so the socket is accepted, gets {@code error too_many_connections} and this close.
+   */
+  public static final CloseReason.CloseCode TOO_MANY_CONNECTIONS =
+      CloseReason.CloseCodes.getCloseCode(4430);
+
+  /**
+   * The client address is in {@code rooms.maxPerClient} other rooms already: {@code error
+   * too_many_rooms}, then this close.
+   */
+  public static final CloseReason.CloseCode TOO_MANY_ROOMS =
+      CloseReason.CloseCodes.getCloseCode(4431);
+
+  /** The connection's token expired: it is closed at its expiry, like a refused token (1008). */
+  public static final CloseReason.CloseCode TOKEN_EXPIRED = POLICY;
 }

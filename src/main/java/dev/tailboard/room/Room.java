@@ -44,6 +44,9 @@ final class Room {
   private final Json json;
   private final RoomCluster cluster;
 
+  /** {@code rooms.maxDocChars}: a push whose document would be longer is refused. */
+  private final int maxDocChars;
+
   /** Stored messages given a seq, waiting for the group commit, in seq order. */
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
 
@@ -106,18 +109,34 @@ final class Room {
   /** A member on another node; {@code since} is when this room learnt of it ({@link #nanoTime}). */
   private record Peer(String node, Member member, long since) {}
 
-  private Room(String name, RoomStore store, RoomWriter writer, Json json, RoomCluster cluster) {
+  private Room(
+      String name,
+      RoomStore store,
+      RoomWriter writer,
+      Json json,
+      RoomCluster cluster,
+      int maxDocChars) {
     this.name = name;
+    this.maxDocChars = maxDocChars;
     this.store = store;
     this.writer = writer;
     this.json = json;
     this.cluster = cluster;
   }
 
-  /** Loads a room's seq, documents and (in a cluster) the members on other nodes. */
+  /**
+   * Loads a room's seq, documents and (in a cluster) the members on other nodes.
+   *
+   * @param maxDocChars the longest a shared document may become ({@code rooms.maxDocChars})
+   */
   static Room load(
-      String name, RoomStore store, RoomWriter writer, Json json, RoomCluster cluster) {
-    Room room = new Room(name, store, writer, json, cluster);
+      String name,
+      RoomStore store,
+      RoomWriter writer,
+      Json json,
+      RoomCluster cluster,
+      int maxDocChars) {
+    Room room = new Room(name, store, writer, json, cluster, maxDocChars);
     room.seq = store.lastSeq(name);
     room.durableSeq = room.seq;
     // A resent chat is recognised among the room's last RECENT_CLIENT_IDS messages.
@@ -493,6 +512,11 @@ final class Room {
       if (p.sender() != null) {
         p.sender().send(json.write(new Frames.Error("unavailable", "not stored; try again", null)));
       }
+    } catch (BadMessage e) {
+      // a redone push refused now (too_large): its sender learns, the other redos go on
+      if (p.sender() != null) {
+        p.sender().send(json.write(new Frames.Error(e.code, e.getMessage(), null)));
+      }
     }
   }
 
@@ -625,6 +649,7 @@ final class Room {
       conn.send(json.write(new Frames.DocReject(doc, d.version())));
       return;
     }
+    refuseIfTooLarge(d.text().length(), changes);
     String after = d.preview(changes);
     long next = seq + 1;
     String frame = json.write(new Frames.DocUpdates(doc, version, updates, next));
@@ -652,6 +677,25 @@ final class Room {
     d.commit(updates, after);
     if (snapshot != null) {
       snapshotVersions.put(doc, snapshot.version());
+    }
+  }
+
+  /**
+   * Refuses ({@code error too_large}) changes that would make the document longer than {@code
+   * rooms.maxDocChars}, at any step, from their lengths alone: no text is built for the check. A
+   * change that does not fit the length before it is left for {@link CollabDoc#preview} to refuse.
+   */
+  private void refuseIfTooLarge(int length, List<ChangeSet> changes) {
+    for (ChangeSet change : changes) {
+      if (change.length() != length) {
+        return;
+      }
+      length = change.newLength();
+      if (length > maxDocChars) {
+        throw new BadMessage(
+            "too_large",
+            "the document may have at most " + maxDocChars + " characters (rooms.maxDocChars)");
+      }
     }
   }
 

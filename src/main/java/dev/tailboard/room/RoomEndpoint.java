@@ -1,9 +1,7 @@
 package dev.tailboard.room;
 
-import dev.tailboard.auth.Caller;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
-import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
@@ -27,10 +25,10 @@ public class RoomEndpoint {
   @Inject RoomService rooms;
 
   @OnOpen
-  public void open(Session session, EndpointConfig config, @PathParam("room") String room) {
-    Caller caller = (Caller) config.getUserProperties().get(RoomConfigurator.CALLER);
-    String authError = (String) config.getUserProperties().get(RoomConfigurator.AUTH_ERROR);
-    rooms.open(session, room, caller, authError);
+  public void open(Session session, @PathParam("room") String room) {
+    // the session's own properties, not the EndpointConfig's: the spec makes the former the copy
+    // of this handshake's, while the latter may be the endpoint's config shared by every session
+    rooms.open(session, room, RoomConfigurator.handshake(session.getUserProperties()));
   }
 
   @OnMessage

@@ -9,6 +9,7 @@ import dev.tailboard.config.Setting;
 import dev.tailboard.config.Threads;
 import dev.tailboard.hub.Delivery;
 import dev.tailboard.hub.EventHub;
+import dev.tailboard.net.ClientOutputs;
 import dev.tailboard.store.ClusterBus;
 import dev.tailboard.store.EventStore;
 import dev.tailboard.store.StoreException;
@@ -49,6 +50,11 @@ public class RoomService {
   private static final Pattern BUILD_ROOM = Pattern.compile("build-([0-9]{1,18})");
   private static final String CONNECTION = "tailboard.connection";
   private static final String CALLER = "tailboard.caller";
+  private static final String HOLDS = "tailboard.holds";
+
+  /** The room an admitted connection may join; absent on a refused one. */
+  private static final String ROOM = "tailboard.room";
+
   private static final java.util.Set<String> WRITES =
       java.util.Set.of("chat", "point", "cursor", "doc.push");
   private static final String TOMCAT_BLOCKING_SEND_TIMEOUT =
@@ -63,6 +69,7 @@ public class RoomService {
   @Inject dev.tailboard.auth.Access access;
   @Inject dev.tailboard.metrics.Metrics metrics;
   @Inject ClusterBus bus;
+  @Inject ClientOutputs outputs;
 
   private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, RoomConnection> connections = new ConcurrentHashMap<>();
@@ -72,6 +79,8 @@ public class RoomService {
   private long pingMillis;
   private long writeTimeoutMillis;
   private RoomCluster cluster;
+  private ClientRooms clientRooms;
+  private int maxDocChars;
 
   /**
    * Threads for pings and closes: each stalled member can hold one for up to the write timeout, so
@@ -83,6 +92,8 @@ public class RoomService {
   void start() {
     pingMillis = config.integer(Setting.WS_PING_SECONDS) * 1000L;
     writeTimeoutMillis = config.integer(Setting.WS_WRITE_TIMEOUT_SECONDS) * 1000L;
+    clientRooms = new ClientRooms(config.integer(Setting.ROOMS_MAX_PER_CLIENT));
+    maxDocChars = config.integer(Setting.ROOMS_MAX_DOC_CHARS);
     metrics.gauge(
         "tailboard.connections",
         "Open connections",
@@ -131,8 +142,11 @@ public class RoomService {
     }
   }
 
-  /** A connection opened on {@code /ws/rooms/{room}} by {@code caller} (null: bad token). */
-  public void open(Session session, String roomName, Caller caller, String authError) {
+  /**
+   * A connection opened on {@code /ws/rooms/{room}}, with what its handshake learnt (null when the
+   * container shares handshake properties: {@link RoomConfigurator#handshake}).
+   */
+  public void open(Session session, String roomName, Handshake handshake) {
     session.setMaxTextMessageBufferSize(config.integer(Setting.WS_MAX_MESSAGE_BYTES));
     // A quiet member is kept by our pings (a missing pong closes it 1013); the container's own
     // idle timeout (Jetty: 30 s, as long as the default ping interval) must not close it first.
@@ -160,14 +174,77 @@ public class RoomService {
             blocking);
     session.getUserProperties().put(CONNECTION, conn);
     connections.put(conn.id(), conn);
-    String refusal = authError != null ? authError : refusal(roomName, caller, conn);
-    if (refusal != null) {
-      conn.send(json.write(new Frames.Error("forbidden", refusal, null)));
-      conn.closeAfterQueued(CloseCodes.POLICY, refusal);
+    if (handshake == null) {
+      refuse(
+          conn, "unavailable", "the server cannot tell handshakes apart", CloseCodes.SERVER_ERROR);
       return;
     }
-    session.getUserProperties().put(CALLER, caller);
-    session.getUserProperties().put("tailboard.room", roomName);
+    if (!admit(session, conn, roomName, handshake)) {
+      return;
+    }
+    session.getUserProperties().put(CALLER, handshake.caller());
+    session.getUserProperties().put(ROOM, roomName);
+  }
+
+  /**
+   * Counts the connection against its client's bounds and checks the caller may enter; refuses it
+   * (error frame, then close) if not. Whatever it counted is given back in {@link #closed}.
+   */
+  private boolean admit(Session session, RoomConnection conn, String roomName, Handshake hs) {
+    // no address known (logged by the configurator): the socket counts alone, unbounded
+    String client = hs.client() != null ? hs.client() : "socket " + conn.id();
+    if (!outputs.acquire(client)) {
+      refuse(
+          conn,
+          "too_many_connections",
+          "this client holds "
+              + outputs.maxPerClient()
+              + " streams and WebSockets (limits.connectionsPerClient); close one first",
+          CloseCodes.TOO_MANY_CONNECTIONS);
+      return false;
+    }
+    Holds holds = new Holds(client);
+    session.getUserProperties().put(HOLDS, holds);
+    String refusal = hs.authError() != null ? hs.authError() : refusal(roomName, hs.caller(), conn);
+    if (refusal != null) {
+      refuse(conn, "forbidden", refusal, CloseCodes.POLICY);
+      return false;
+    }
+    if (!clientRooms.enter(client, roomName)) {
+      refuse(
+          conn,
+          "too_many_rooms",
+          "this client is in "
+              + clientRooms.maxPerClient()
+              + " rooms already (rooms.maxPerClient); leave one first",
+          CloseCodes.TOO_MANY_ROOMS);
+      return false;
+    }
+    holds.room = roomName;
+    if (hs.expiresAt() != null) {
+      // on the ping ticker, which never waits: the close itself runs on the blocking pool
+      long delay = Math.max(0, hs.expiresAt().toEpochMilli() - System.currentTimeMillis());
+      try {
+        holds.expiry =
+            pinger.schedule(
+                () -> conn.close(CloseCodes.TOKEN_EXPIRED, "token expired"),
+                delay,
+                TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        conn.close(CloseCodes.SHUTDOWN, "server shutting down"); // the ticker stopped
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void refuse(
+      RoomConnection conn,
+      String code,
+      String message,
+      jakarta.websocket.CloseReason.CloseCode close) {
+    conn.send(json.write(new Frames.Error(code, message, null)));
+    conn.closeAfterQueued(close, message);
   }
 
   /** Why the caller may not enter the room, or null; if it may, sets whether it may write. */
@@ -184,6 +261,10 @@ public class RoomService {
       conn.mayWrite = access.mayWriteInRoom(caller, b.get().project());
       return null;
     }
+    if (room.startsWith("build-")) {
+      // not a free room either: such a name would pass for a build's room
+      return "build rooms are build-<id>, an id of at most 18 digits";
+    }
     if (!FREE_ROOM.matcher(room).matches()) {
       return "room names are build-<id> or [a-z0-9][a-z0-9-]{0,63}";
     }
@@ -197,7 +278,9 @@ public class RoomService {
   /** A text frame from a client. */
   public void message(Session session, String text) {
     RoomConnection conn = connection(session);
-    if (conn == null) {
+    if (conn == null || !session.getUserProperties().containsKey(ROOM)) {
+      // refused and closing: what it sent before its close arrived is ignored (a hello here
+      // would have no room to join)
       return;
     }
     switch (conn.rate().take()) {
@@ -280,7 +363,7 @@ public class RoomService {
       sessionId = resume.hasNonNull("session") ? text(resume, "session", 100) : null;
       resumeSeq = number(resume, "seq");
     }
-    String roomName = (String) session.getUserProperties().get("tailboard.room");
+    String roomName = (String) session.getUserProperties().get(ROOM);
     while (true) {
       Room room = rooms.computeIfAbsent(roomName, this::load);
       synchronized (room) {
@@ -294,7 +377,7 @@ public class RoomService {
   }
 
   private Room load(String name) {
-    Room room = Room.load(name, store, writer, json, cluster);
+    Room room = Room.load(name, store, writer, json, cluster, maxDocChars);
     // what other nodes' members did while this room was loading
     cluster.resync(room);
     java.util.regex.Matcher build = BUILD_ROOM.matcher(name);
@@ -323,6 +406,9 @@ public class RoomService {
       return;
     }
     connections.remove(conn.id());
+    if (session.getUserProperties().remove(HOLDS) instanceof Holds holds) {
+      holds.release(outputs, clientRooms);
+    }
     Room room = conn.room;
     if (room != null) {
       room.leave(conn);
@@ -417,13 +503,28 @@ public class RoomService {
     return msg.has(field) && !msg.get(field).isNull() ? number(msg, field) : null;
   }
 
-  /** A frame the protocol refuses: answered with an error frame, the connection stays. */
-  private static final class BadMessage extends RuntimeException {
-    final String code;
+  /**
+   * What a connection holds against its client's bounds: a connection slot, a room, and the close
+   * scheduled at its token's expiry; given back once, when it closes.
+   */
+  private static final class Holds {
+    private final String client;
+    private volatile String room;
+    private volatile java.util.concurrent.ScheduledFuture<?> expiry;
 
-    BadMessage(String code, String message) {
-      super(message);
-      this.code = code;
+    Holds(String client) {
+      this.client = client;
+    }
+
+    void release(ClientOutputs outputs, ClientRooms rooms) {
+      java.util.concurrent.ScheduledFuture<?> scheduled = expiry;
+      if (scheduled != null) {
+        scheduled.cancel(false);
+      }
+      if (room != null) {
+        rooms.leave(client, room);
+      }
+      outputs.release(client);
     }
   }
 

@@ -35,6 +35,12 @@ public interface RoomStore {
    */
   List<Write> appendAll(List<Write> writes);
 
+  /**
+   * Deletes the room's stored messages up to {@code throughSeq} ({@code rooms.maxStoredMessages}
+   * keeps the newest); the seq goes on from the highest, which is never deleted.
+   */
+  void prune(String room, long throughSeq);
+
   /** The highest seq stored for the room, 0 if none. */
   long lastSeq(String room);
 

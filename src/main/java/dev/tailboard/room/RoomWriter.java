@@ -70,9 +70,17 @@ public class RoomWriter {
 
   private volatile boolean running = true;
 
+  /** {@code rooms.maxStoredMessages}: a room keeps this many of its newest stored messages. */
+  private long maxStored;
+
+  /** A room is pruned each time its seq passes a multiple of this: a tenth of the bound. */
+  private long pruneEvery;
+
   @PostConstruct
   void start() {
     queue = new ArrayBlockingQueue<>(config.integer(Setting.WS_WRITE_QUEUE));
+    maxStored = config.integer(Setting.ROOMS_MAX_STORED_MESSAGES);
+    pruneEvery = Math.max(1, maxStored / 10);
     commits = metrics.timer("tailboard.room.store.write", "Group commits of room messages");
     metrics.gauge(
         "tailboard.room.write.queue", "Room messages waiting to be stored", () -> queue.size());
@@ -157,6 +165,30 @@ public class RoomWriter {
           }
         });
     firstRefused.forEach(this::conflicted);
+    prune(batch, last);
+  }
+
+  /**
+   * Deletes the oldest stored messages of each room whose seq passed a multiple of {@link
+   * #pruneEvery} in this batch, so a room holds at most {@code maxStored + pruneEvery} messages. On
+   * this thread after the commit: one more statement per room only every {@code pruneEvery}
+   * messages, and nothing stored in the batch waits for it. A failed prune is retried at the next
+   * multiple.
+   */
+  private void prune(List<Job> batch, Map<Room, Long> last) {
+    Map<Room, Long> first = new LinkedHashMap<>();
+    batch.forEach(j -> first.merge(j.room(), j.write().frame().seq(), Math::min));
+    last.forEach(
+        (room, seq) -> {
+          long before = first.get(room) - 1;
+          if (seq > maxStored && before / pruneEvery != seq / pruneEvery) {
+            try {
+              store.prune(room.name, seq - maxStored);
+            } catch (RuntimeException e) {
+              LOG.log(Level.WARNING, "room " + room.name + " not pruned", e);
+            }
+          }
+        });
   }
 
   private void conflicted(Room room, long refusedSeq) {

@@ -116,6 +116,14 @@ public class JdbcRoomStore implements RoomStore {
   }
 
   @Override
+  public void prune(String room, long throughSeq) {
+    jdbc.inTransaction(
+        c ->
+            Jdbc.update(
+                c, "DELETE FROM room_messages WHERE room = ? AND seq <= ?", room, throughSeq));
+  }
+
+  @Override
   public List<StoredFrame> after(String room, long afterSeq, int limit) {
     return jdbc.query(
         "SELECT "

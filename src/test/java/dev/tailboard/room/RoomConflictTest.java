@@ -53,7 +53,8 @@ class RoomConflictTest {
     }
 
     Room room(String name) {
-      return rooms.computeIfAbsent(name, n -> Room.load(n, db.rooms(), writer, json, cluster));
+      return rooms.computeIfAbsent(
+          name, n -> Room.load(n, db.rooms(), writer, json, cluster, 262_144));
     }
 
     Member join(String room, String name) {

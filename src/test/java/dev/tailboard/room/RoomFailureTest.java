@@ -94,6 +94,11 @@ class RoomFailureTest {
     }
 
     @Override
+    public void prune(String room, long throughSeq) {
+      store.prune(room, throughSeq);
+    }
+
+    @Override
     public List<StoredFrame> after(String room, long afterSeq, int limit) {
       return store.after(room, afterSeq, limit);
     }
@@ -188,7 +193,8 @@ class RoomFailureTest {
   private Member join(String room, String name, String session, Long resumeSeq) {
     Member m = new Member(name);
     while (true) {
-      Room r = rooms.computeIfAbsent(room, n -> Room.load(n, store, writer, json, cluster));
+      Room r =
+          rooms.computeIfAbsent(room, n -> Room.load(n, store, writer, json, cluster, 262_144));
       synchronized (r) {
         if (!r.isUnloaded()) {
           r.join(m.conn, name, false, session, resumeSeq);

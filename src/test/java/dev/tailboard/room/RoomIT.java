@@ -37,6 +37,14 @@ class RoomIT {
     return c;
   }
 
+  /** Joins with the given handshake headers. */
+  private static WsClient joinWith(String room, Map<String, String> headers) {
+    WsClient c = WsClient.connect(room, headers, true);
+    c.send(Map.of("type", "hello"));
+    await().atMost(WAIT).until(() -> !c.of("welcome").isEmpty());
+    return c;
+  }
+
   /** Joins anonymously: a watcher (auth.anonymousRooms is false). */
   private static WsClient watch(String room) {
     WsClient c = WsClient.connect(room);
@@ -189,6 +197,99 @@ class RoomIT {
       WsClient c = WsClient.connect(room);
       assertThat(c.closeCode.get(10, TimeUnit.SECONDS)).isEqualTo(1008);
       assertThat(c.of("error")).isNotEmpty();
+    }
+  }
+
+  @Test
+  void concurrentHandshakesEachKeepTheirOwnCaller() {
+    // Many handshakes in flight at once, each with another subject: were the caller handed from
+    // the handshake to the connection through a map the handshakes share, some would swap.
+    String room = freshRoom();
+    List<String> names = new ArrayList<>();
+    List<java.util.concurrent.CompletableFuture<WsClient>> connecting = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      String name = "swap-" + i;
+      names.add(name);
+      connecting.add(WsClient.connectAsync(room, WsClient.as(name), true));
+    }
+    List<WsClient> clients =
+        connecting.stream().map(java.util.concurrent.CompletableFuture::join).toList();
+    try {
+      clients.forEach(c -> c.send(Map.of("type", "hello")));
+      for (int i = 0; i < clients.size(); i++) {
+        WsClient c = clients.get(i);
+        await().atMost(WAIT).until(() -> !c.of("welcome").isEmpty());
+        assertThat(c.welcome().get("you").get("name").asText()).isEqualTo(names.get(i));
+      }
+    } finally {
+      clients.forEach(WsClient::close);
+    }
+  }
+
+  @Test
+  void roomNamesThatAreNoRoomNamesGetAClearRefusal() throws Exception {
+    // path tricks and control characters: refused by the container's handshake (4xx) or by the
+    // room (error frame, then 1008), never opened as a room
+    List<String> names =
+        List.of(
+            "..%2F..%2Fetc",
+            "..",
+            "a%00b",
+            "a%0Ab",
+            "a%1Fb",
+            "a%20b",
+            "%C3%A9t%C3%A9",
+            "x".repeat(65),
+            "build-" + "9".repeat(19));
+    for (String name : names) {
+      WsClient c;
+      try {
+        c = WsClient.connectAsync(name, WsClient.as("namer"), true).join();
+      } catch (CompletionException e) {
+        assertThat(e.getCause()).as(name).isInstanceOf(WebSocketHandshakeException.class);
+        int status = ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode();
+        assertThat(status).as(name).isBetween(400, 499);
+        continue;
+      }
+      try (c) {
+        assertThat(c.closeCode.get(10, TimeUnit.SECONDS)).as(name).isEqualTo(1008);
+        assertThat(c.of("error")).as(name).isNotEmpty();
+        assertThat(c.of("error").get(0).get("code").asText()).isEqualTo("forbidden");
+        assertThat(c.of("welcome")).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void aChatOfMoreThan10000CharactersIsRefusedAndNotStored() {
+    try (WsClient c = join(freshRoom(), "verbose")) {
+      c.send(chat("long", "y".repeat(10_001)));
+      c.send(chat("fits", "y".repeat(10_000)));
+      await().atMost(WAIT).until(() -> !c.of("ack").isEmpty());
+      assertThat(c.of("error")).extracting(e -> e.get("code").asText()).containsExactly("too_long");
+      assertThat(c.of("ack")).extracting(a -> a.get("id").asText()).containsExactly("fits");
+      await().atMost(WAIT).until(() -> !c.of("chat").isEmpty());
+      assertThat(c.of("chat")).extracting(m -> m.get("id").asText()).containsExactly("fits");
+    }
+  }
+
+  @Test
+  void aTokenThatExpiresWhileItsSocketIsOpenEndsItWith1008() throws Exception {
+    Api admin = new Api(ItServer.token("admin"));
+    java.net.http.HttpResponse<String> minted =
+        admin.postJson(
+            "/api/tokens", Map.of("sub", "short-lived", "scope", "read:**", "ttlSeconds", 3));
+    assertThat(minted.statusCode()).as(minted.body()).isEqualTo(201);
+    java.time.Instant expiresAt =
+        java.time.Instant.parse(Api.json(minted).get("expiresAt").asText());
+    String token = Api.json(minted).get("token").asText();
+    try (WsClient c = joinWith(freshRoom(), Map.of("Authorization", "Bearer " + token))) {
+      assertThat(c.welcome().get("you").get("name").asText()).isEqualTo("short-lived");
+      c.send(chat("before", "still valid"));
+      await().atMost(WAIT).until(() -> !c.of("ack").isEmpty());
+      assertThat(c.closeCode.get(15, TimeUnit.SECONDS)).isEqualTo(1008);
+      // at its expiry, not before (JWT expiries are whole seconds, the clock is the same host's)
+      assertThat(java.time.Instant.now()).isAfterOrEqualTo(expiresAt);
     }
   }
 

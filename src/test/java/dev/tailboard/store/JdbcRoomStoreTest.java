@@ -41,6 +41,20 @@ class JdbcRoomStoreTest {
   }
 
   @Test
+  void pruningDeletesOnlyTheRoomsOlderMessagesAndTheSeqGoesOn() {
+    store.appendAll(List.of(chat("a", 1), chat("a", 2), chat("a", 3), chat("b", 1)));
+    store.appendAll(List.of(push("a", 4, 0)));
+
+    store.prune("a", 2);
+
+    assertThat(store.after("a", 0, 10)).extracting(StoredFrame::seq).containsExactly(3L, 4L);
+    assertThat(store.after("b", 0, 10)).extracting(StoredFrame::seq).containsExactly(1L);
+    assertThat(store.lastSeq("a")).isEqualTo(4);
+    // the document's updates are stored apart and stay
+    assertThat(store.updates("a", "notes", 0)).hasSize(1);
+  }
+
+  @Test
   void aSeqAnotherNodeTookIsRefusedWithTheRoomsLaterWritesAndTheRestIsStored() {
     store.appendAll(List.of(chat("a", 1)));
     Write taken = chat("a", 1);
