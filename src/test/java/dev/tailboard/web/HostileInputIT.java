@@ -47,6 +47,7 @@ class HostileInputIT {
   private static final String ATTACKER = "203.0.113.66";
 
   private static final int CONNECTIONS_PER_CLIENT = 20;
+  private static final int ROOMS_PER_CLIENT = 5;
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -70,9 +71,14 @@ class HostileInputIT {
     server =
         WarServer.start(
             Map.of(
-                "tailboard.trustedProxies", "127.0.0.1",
-                "tailboard.limits.connectionsPerClient", Integer.toString(CONNECTIONS_PER_CLIENT),
-                "tailboard.log.streamIdleSeconds", "2"));
+                "tailboard.trustedProxies",
+                "127.0.0.1",
+                "tailboard.limits.connectionsPerClient",
+                Integer.toString(CONNECTIONS_PER_CLIENT),
+                "tailboard.log.streamIdleSeconds",
+                "2",
+                "tailboard.rooms.maxPerClient",
+                Integer.toString(ROOMS_PER_CLIENT)));
     base = server.baseUrl();
     publisher = new Api(base, ItServer.publisher());
     bystander = new Bystander(base, "192.0.2.10");
@@ -305,8 +311,23 @@ class HostileInputIT {
     // floods
     cases.add(
         new Case(
+            "room sockets past limits.connectionsPerClient",
+            CONNECTIONS_PER_CLIENT + " open, then error too_many_connections, close 4430",
+            HostileInputIT::socketFlood));
+    cases.add(
+        new Case(
+            "rooms past rooms.maxPerClient",
+            ROOMS_PER_CLIENT + " open, then error too_many_rooms, close 4431",
+            HostileInputIT::roomFlood));
+    cases.add(
+        new Case(
+            "a room socket whose token expires",
+            "welcome, then close 1008 at expiry",
+            HostileInputIT::expiringRoomToken));
+    cases.add(
+        new Case(
             "SSE streams past limits.connectionsPerClient",
-            CONNECTIONS_PER_CLIENT + " × 200, then 429 problem+json",
+            CONNECTIONS_PER_CLIENT + " × 200, then 429 problem+json, given back on close",
             HostileInputIT::streamFlood));
     cases.add(
         new Case(
@@ -401,28 +422,96 @@ class HostileInputIT {
 
   // ---- the attacks ----
 
-  private static String streamFlood() {
+  /**
+   * Opens as many SSE streams as the attacker's address may, then one more; then closes them all
+   * and waits until the server counts them as gone (it notices a closed stream at its next write: a
+   * heartbeat at the latest), so the address may stream again.
+   */
+  private static String streamFlood() throws Exception {
+    long before = openStreams();
     List<SseStream> open = new ArrayList<>();
+    int ok = 0;
+    String past;
     try {
-      int ok = 0;
       for (int i = 0; i < CONNECTIONS_PER_CLIENT; i++) {
         SseStream s = SseStream.openAt(base + "/api/events", Map.of("X-Forwarded-For", ATTACKER));
         open.add(s);
         ok += s.status() == 200 ? 1 : 0;
       }
-      HttpResponse<String> past =
-          HTTP.send(
-              HttpRequest.newBuilder(URI.create(base + "/api/events"))
-                  .header("X-Forwarded-For", ATTACKER)
-                  .header("Accept", "text/event-stream")
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      return ok + " × 200, then " + answer(past);
-    } catch (IOException | InterruptedException e) {
-      return "failed: " + e;
+      HttpRequest oneMore =
+          HttpRequest.newBuilder(URI.create(base + "/api/events"))
+              .header("X-Forwarded-For", ATTACKER)
+              .header("Accept", "text/event-stream")
+              .build();
+      past = answer(HTTP.send(oneMore, HttpResponse.BodyHandlers.ofString()));
     } finally {
       open.forEach(SseStream::close);
     }
+    await("the attacker's closed streams are given back")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> openStreams() == before);
+    return ok + " × 200, then " + past + ", given back on close";
+  }
+
+  /** The server's open streaming responses, from its metrics. */
+  private static long openStreams() {
+    String metrics = publisher.get("/api/metrics").body();
+    return metrics
+        .lines()
+        .filter(l -> l.startsWith("tailboard_output_connections"))
+        .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static String socketFlood() throws Exception {
+    return flood(i -> "build-" + bystander.build(), CONNECTIONS_PER_CLIENT);
+  }
+
+  private static String roomFlood() throws Exception {
+    return flood(i -> "mallory-" + i, ROOMS_PER_CLIENT);
+  }
+
+  /** Opens {@code allowed} room sockets from the attacker's address, then one more. */
+  private static String flood(java.util.function.IntFunction<String> room, int allowed)
+      throws Exception {
+    Map<String, String> headers = new HashMap<>(WsClient.as("mallory"));
+    headers.put("X-Forwarded-For", ATTACKER);
+    List<WsClient> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < allowed; i++) {
+        WsClient ws = WsClient.connectUrl(roomUrl(room.apply(i)), headers);
+        ws.send(Map.of("type", "hello"));
+        open.add(ws);
+      }
+      for (WsClient ws : open) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> !ws.of("welcome").isEmpty());
+      }
+      WsClient past = WsClient.connectUrl(roomUrl(room.apply(allowed)), headers);
+      int code = past.closeCode.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      String error =
+          past.of("error").isEmpty()
+              ? "no error"
+              : "error " + past.of("error").get(0).path("code").asText();
+      long stillOpen = open.stream().filter(ws -> !ws.closeCode.isDone()).count();
+      return stillOpen + " open, then " + error + ", close " + code;
+    } finally {
+      open.forEach(WsClient::close);
+    }
+  }
+
+  private static String expiringRoomToken() throws Exception {
+    Map<String, String> headers =
+        Map.of(
+            "Authorization",
+            "Bearer " + ItServer.token("mallory", "read:**", Duration.ofSeconds(2)),
+            "X-Forwarded-For",
+            ATTACKER);
+    WsClient ws = WsClient.connectUrl(roomUrl("build-" + bystander.build()), headers);
+    ws.send(Map.of("type", "hello"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> !ws.of("welcome").isEmpty());
+    int code = ws.closeCode.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    return "welcome, then close " + code + " at expiry";
   }
 
   private static String chatFlood() throws Exception {
@@ -557,7 +646,10 @@ class HostileInputIT {
     headers.put("X-Forwarded-For", ATTACKER);
     WsClient ws = WsClient.connectUrl(roomUrl("build-" + bystander.build()), headers);
     ws.send(Map.of("type", "hello"));
-    await().atMost(Duration.ofSeconds(10)).until(() -> !ws.of("welcome").isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !ws.of("welcome").isEmpty() || ws.closeCode.isDone());
+    assertThat(ws.of("welcome")).as("the attacker's member was let in: %s", ws.frames).isNotEmpty();
     return ws;
   }
 
