@@ -114,12 +114,16 @@ public class BuildService {
   /**
    * Appends lines; a chunk {@code seq} already stored gets its first reply back, if its body
    * (lines, step and stream) is the one stored then; another body is refused (422) and nothing is
-   * appended. Lines past {@code log.maxLinesPerBuild} are refused and the reply says so ({@code
-   * truncated}).
+   * appended. Lines past {@code log.maxLinesPerBuild} or {@code log.maxBytesPerBuild} are refused
+   * and the reply says so ({@code truncated}, {@code limit}); when none fits, nothing is stored
+   * (413).
    */
   public AppendReply appendLog(long id, Long seq, List<String> raw, String step, String stream) {
     int maxBytes = config.integer(Setting.LOG_MAX_LINE_BYTES);
-    long maxLines = config.integer(Setting.LOG_MAX_LINES_PER_BUILD);
+    LogCaps caps =
+        new LogCaps(
+            config.longNumber(Setting.LOG_MAX_LINES_PER_BUILD),
+            config.longNumber(Setting.LOG_MAX_BYTES_PER_BUILD));
     List<String> lines = LogLines.splitAll(raw, maxBytes);
     ChunkSeq chunk =
         seq == null ? null : new ChunkSeq(seq, BodyFingerprint.ofChunk(raw, step, stream));
@@ -128,15 +132,8 @@ public class BuildService {
             id,
             chunk,
             build -> {
-              requireOpen(build);
-              long room = maxLines - build.lineCount();
-              if (room <= 0 && !lines.isEmpty()) {
-                throw ProblemException.tooLarge(
-                    "Build " + id + " reached log.maxLinesPerBuild (" + maxLines + " lines)");
-              }
-              boolean truncated = lines.size() > room;
-              List<String> kept = truncated ? lines.subList(0, (int) room) : lines;
-              return logMutation(build, kept, step, stream, truncated);
+              LogCaps.Fit fit = caps.fit(requireOpen(build), lines);
+              return logMutation(build, lines.subList(0, fit.lines()), step, stream, fit);
             });
     return json.read(outcome.reply(), AppendReply.class);
   }
@@ -193,7 +190,7 @@ public class BuildService {
   }
 
   private Mutation logMutation(
-      Build build, List<String> lines, String step, String stream, boolean truncated) {
+      Build build, List<String> lines, String step, String stream, LogCaps.Fit fit) {
     Events events = new Events(build);
     Build current = events.start(build);
     long next = current.lineCount() + 1;
@@ -218,14 +215,17 @@ public class BuildService {
     }
     long count = current.lineCount() + lines.size();
     Build updated =
-        current.withProgress(
-            current.status(),
-            current.steps(),
-            count,
-            events.lastId(),
-            current.startedAt(),
-            current.finishedAt());
-    AppendReply reply = new AppendReply(next, count, events.lastId(), truncated ? true : null);
+        current
+            .withProgress(
+                current.status(),
+                current.steps(),
+                count,
+                events.lastId(),
+                current.startedAt(),
+                current.finishedAt())
+            .withMoreLogBytes(fit.bytes());
+    AppendReply reply =
+        new AppendReply(next, count, events.lastId(), fit.truncated() ? true : null, fit.limit());
     return new Mutation(updated, events.list, json.write(reply));
   }
 

@@ -211,7 +211,8 @@ public class LogResource {
 
   static ProblemException truncated(AppendReply r) {
     return ProblemException.tooLarge(
-        "log.maxLinesPerBuild reached: kept lines "
+        r.limitName()
+            + " reached: kept lines "
             + r.first()
             + " to "
             + r.last()

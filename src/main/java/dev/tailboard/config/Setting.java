@@ -40,6 +40,7 @@ public enum Setting {
   WS_WRITE_TIMEOUT_SECONDS("ws.writeTimeoutSeconds", "10"),
   LOG_MAX_LINE_BYTES("log.maxLineBytes", "65536"),
   LOG_MAX_LINES_PER_BUILD("log.maxLinesPerBuild", "5000000"),
+  LOG_MAX_BYTES_PER_BUILD("log.maxBytesPerBuild", "1073741824"),
   LOG_MAX_CHUNK_LINES("log.maxChunkLines", "10000"),
   LOG_MAX_BODY_BYTES("log.maxBodyBytes", "16777216"),
   LOG_STREAM_IDLE_SECONDS("log.streamIdleSeconds", "1800"),

@@ -144,6 +144,17 @@ class JdbcEventStoreTest {
   }
 
   @Test
+  void theLogByteCountIsStoredWithTheAppendAndReadBack() {
+    long id = create(BODY, null, null).build().id();
+    store.mutate(id, null, b -> line("one").apply(b.withMoreLogBytes(4)));
+    store.mutate(id, null, b -> line("two").apply(b.withMoreLogBytes(4)));
+
+    Build stored = store.findBuild(id).orElseThrow();
+    assertThat(stored.logBytes()).isEqualTo(8);
+    assertThat(stored.lineCount()).isEqualTo(2);
+  }
+
+  @Test
   void aRepeatedSeqWithAnotherBodyIsRefusedAndAppendsNothing() {
     long id = create(BODY, null, null).build().id();
     store.mutate(id, new ChunkSeq(1, "f1"), line("one"));

@@ -1,0 +1,77 @@
+package dev.tailboard.builds;
+
+import static dev.tailboard.builds.BuildApiIT.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tailboard.testing.Api;
+import dev.tailboard.testing.ItServer;
+import dev.tailboard.testing.WarServer;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SPEC §10's bounds on what a client can make the server hold for a build, against a WAR of its own
+ * started with small caps: the log's bytes, its steps, the lengths of names.
+ */
+class BuildBoundsIT {
+
+  private static final int MAX_BYTES = 100;
+
+  private static WarServer server;
+  private static Api api;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server =
+        WarServer.start(
+            Map.of(
+                "tailboard.secret", ItServer.secret(),
+                "tailboard.log.maxBytesPerBuild", String.valueOf(MAX_BYTES)));
+    api = new Api(server.baseUrl(), ItServer.publisher());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    server.close();
+  }
+
+  @Test
+  void pastMaxBytesPerBuildTheServerAnswers413AndKeepsTheLinesThatFit() {
+    long id = api.createBuild();
+    String path = "/api/builds/" + id + "/log";
+    // each line 9 bytes and its \n: 8 lines are 80 bytes, 2 more fill the 100
+    api.append(id, nineByteLines("aaaa", 8));
+
+    HttpResponse<String> over = api.postJson(path, Map.of("lines", nineByteLines("bbbb", 5)));
+
+    assertProblem(over, 413);
+    assertThat(Api.json(over).get("detail").asText())
+        .isEqualTo("log.maxBytesPerBuild reached: kept lines 9 to 10, refused the rest");
+    assertThat(api.build(id).get("lineCount").asLong()).isEqualTo(10);
+    HttpResponse<String> log = api.get(path);
+    assertThat(log.body().getBytes(StandardCharsets.UTF_8)).hasSize(MAX_BYTES);
+
+    assertProblem(api.postJson(path, Map.of("lines", List.of("x"))), 413);
+    assertProblem(api.postText(path, "y\n"), 413);
+    HttpResponse<String> seq = api.postJson(path + "?seq=5", Map.of("lines", List.of("z")));
+    assertProblem(seq, 413);
+    assertThat(Api.json(seq).get("detail").asText()).contains("log.maxBytesPerBuild");
+    assertThat(api.get(path).body()).isEqualTo(log.body());
+
+    // The build is not broken by the cap: it still finishes normally.
+    api.status(id, "passed");
+    assertThat(api.build(id).get("status").asText()).isEqualTo("passed");
+  }
+
+  /** "aaaa00001", "aaaa00002", ...: lines of 9 bytes. */
+  private static List<String> nineByteLines(String prefix, int count) {
+    return java.util.stream.IntStream.rangeClosed(1, count)
+        .mapToObj(i -> String.format("%s%05d", prefix, i))
+        .toList();
+  }
+}
