@@ -56,14 +56,33 @@ public class BuildService {
     return project;
   }
 
-  /** Checks a new build's fields against what the store keeps. */
-  public static NewBuild validNew(NewBuild b) {
+  /**
+   * Checks a new build's fields: the title is a name ({@code builds.maxNameChars}); every field
+   * also fits its column in the store.
+   */
+  public NewBuild validNew(NewBuild b) {
     validProject(b.project());
+    validName("title", b.title());
     limit("title", b.title(), 1000);
     limit("ref", b.ref(), 1000);
     limit("commit", b.commit(), 200);
     limit("url", b.url(), 2000);
     return b;
+  }
+
+  /**
+   * A build title or step name (null allowed) of at most {@code builds.maxNameChars} characters
+   * (code points): names are shown in lists and stored in every build summary, so they stay short.
+   *
+   * @throws ProblemException 400 naming the setting
+   */
+  public String validName(String field, String value) {
+    int max = config.integer(Setting.BUILDS_MAX_NAME_CHARS);
+    if (value != null && value.codePointCount(0, value.length()) > max) {
+      throw ProblemException.badRequest(
+          field + " may have at most " + max + " characters (builds.maxNameChars)");
+    }
+    return value;
   }
 
   private static void limit(String field, String value, int max) {
@@ -119,6 +138,7 @@ public class BuildService {
    * (413).
    */
   public AppendReply appendLog(long id, Long seq, List<String> raw, String step, String stream) {
+    validName("step", step);
     int maxBytes = config.integer(Setting.LOG_MAX_LINE_BYTES);
     LogCaps caps =
         new LogCaps(
@@ -142,6 +162,7 @@ public class BuildService {
     if (name == null || name.isBlank()) {
       throw ProblemException.badRequest("step name is required");
     }
+    validName("step name", name);
     if (status == null) {
       throw ProblemException.badRequest("step status is required");
     }
@@ -152,7 +173,8 @@ public class BuildService {
           "step status must be running (or started), passed, failed, skipped, canceled or"
               + " errored");
     }
-    return publish(id, null, build -> stepMutation(requireOpen(build), name, normalized))
+    int maxSteps = config.integer(Setting.BUILDS_MAX_STEPS);
+    return publish(id, null, build -> stepMutation(requireOpen(build), name, normalized, maxSteps))
         .mutation()
         .build();
   }
@@ -229,7 +251,12 @@ public class BuildService {
     return new Mutation(updated, events.list, json.write(reply));
   }
 
-  private Mutation stepMutation(Build build, String name, String status) {
+  /**
+   * Starts or finishes a step. A start, or the finish of a step that was never started, adds a step
+   * to the build; past {@code maxSteps} that is refused (413, as a full log is), while finishing an
+   * open step always works.
+   */
+  private Mutation stepMutation(Build build, String name, String status, int maxSteps) {
     Events events = new Events(build);
     Build current = events.start(build);
     String now = now();
@@ -241,6 +268,15 @@ public class BuildService {
         open = i;
         break;
       }
+    }
+    boolean adds = BuildStatus.RUNNING.equals(status) || open < 0;
+    if (adds && steps.size() >= maxSteps) {
+      throw ProblemException.tooLarge(
+          "Build "
+              + build.id()
+              + " has builds.maxSteps ("
+              + maxSteps
+              + ") steps: open steps may still finish, no new step is added");
     }
     if (BuildStatus.RUNNING.equals(status)) {
       steps.add(new Step(name, status, line, now, null));

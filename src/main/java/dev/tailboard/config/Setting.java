@@ -44,6 +44,8 @@ public enum Setting {
   LOG_MAX_CHUNK_LINES("log.maxChunkLines", "10000"),
   LOG_MAX_BODY_BYTES("log.maxBodyBytes", "16777216"),
   LOG_STREAM_IDLE_SECONDS("log.streamIdleSeconds", "1800"),
+  BUILDS_MAX_STEPS("builds.maxSteps", "1000"),
+  BUILDS_MAX_NAME_CHARS("builds.maxNameChars", "200"),
   SEARCH_MAX_MATCHES("search.maxMatches", "1000"),
   SEARCH_MAX_QUERY_CHARS("search.maxQueryChars", "200"),
   PUBLIC_URL("publicUrl", "");

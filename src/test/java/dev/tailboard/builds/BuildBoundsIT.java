@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 class BuildBoundsIT {
 
   private static final int MAX_BYTES = 100;
+  private static final int MAX_STEPS = 3;
+  private static final int MAX_NAME = 20;
 
   private static WarServer server;
   private static Api api;
@@ -31,7 +33,9 @@ class BuildBoundsIT {
         WarServer.start(
             Map.of(
                 "tailboard.secret", ItServer.secret(),
-                "tailboard.log.maxBytesPerBuild", String.valueOf(MAX_BYTES)));
+                "tailboard.log.maxBytesPerBuild", String.valueOf(MAX_BYTES),
+                "tailboard.builds.maxSteps", String.valueOf(MAX_STEPS),
+                "tailboard.builds.maxNameChars", String.valueOf(MAX_NAME)));
     api = new Api(server.baseUrl(), ItServer.publisher());
   }
 
@@ -66,6 +70,56 @@ class BuildBoundsIT {
     // The build is not broken by the cap: it still finishes normally.
     api.status(id, "passed");
     assertThat(api.build(id).get("status").asText()).isEqualTo("passed");
+  }
+
+  @Test
+  void pastMaxStepsNoStepIsAddedButOpenStepsStillFinish() {
+    long id = api.createBuild();
+    for (int i = 1; i <= MAX_STEPS; i++) {
+      assertThat(step(id, "step-" + i, "running").statusCode()).isEqualTo(200);
+    }
+
+    HttpResponse<String> more = step(id, "step-4", "running");
+    assertProblem(more, 413);
+    assertThat(Api.json(more).get("detail").asText()).contains("builds.maxSteps (3)");
+    assertProblem(step(id, "never-started", "passed"), 413);
+    assertProblem(step(id, "step-1", "running"), 413); // a rerun is another step
+
+    assertThat(step(id, "step-1", "passed").statusCode()).isEqualTo(200);
+    assertThat(api.build(id).get("steps"))
+        .extracting(s -> s.get("name").asText() + ":" + s.get("status").asText())
+        .containsExactly("step-1:passed", "step-2:running", "step-3:running");
+    api.status(id, "passed");
+  }
+
+  @Test
+  void namesLongerThanMaxNameCharsAre400NamingTheSetting() {
+    long id = api.createBuild();
+    String tooLong = "n".repeat(MAX_NAME + 1);
+    String longest = "🚀".repeat(MAX_NAME); // characters, not UTF-16 units or bytes
+
+    HttpResponse<String> stepName = step(id, tooLong, "running");
+    assertProblem(stepName, 400);
+    assertThat(Api.json(stepName).get("detail").asText()).contains("builds.maxNameChars");
+    String log = "/api/builds/" + id + "/log";
+    assertProblem(api.postJson(log, Map.of("lines", List.of("a"), "step", tooLong)), 400);
+    assertProblem(api.postText(log + "?step=" + tooLong, "a\n"), 400);
+    HttpResponse<String> title =
+        api.postJson("/api/builds", Map.of("project", "it/names", "title", tooLong));
+    assertProblem(title, 400);
+    assertThat(Api.json(title).get("detail").asText()).contains("builds.maxNameChars");
+
+    assertThat(step(id, longest, "running").statusCode()).isEqualTo(200);
+    assertThat(api.postJson(log, Map.of("lines", List.of("a"), "step", longest)).statusCode())
+        .isEqualTo(200);
+    HttpResponse<String> created =
+        api.postJson("/api/builds", Map.of("project", "it/names", "title", longest));
+    assertThat(created.statusCode()).isEqualTo(201);
+    assertThat(api.build(id).get("lineCount").asLong()).isEqualTo(1);
+  }
+
+  private static HttpResponse<String> step(long id, String name, String status) {
+    return api.postJson("/api/builds/" + id + "/steps", Map.of("name", name, "status", status));
   }
 
   /** "aaaa00001", "aaaa00002", ...: lines of 9 bytes. */
