@@ -48,6 +48,9 @@ public enum Setting {
   BUILDS_MAX_NAME_CHARS("builds.maxNameChars", "200"),
   SEARCH_MAX_MATCHES("search.maxMatches", "1000"),
   SEARCH_MAX_QUERY_CHARS("search.maxQueryChars", "200"),
+  SEARCH_MAX_SCAN_LINES("search.maxScanLines", "1000000"),
+  SEARCH_BUDGET_MILLIS("search.budgetMillis", "2000"),
+  SEARCH_MAX_CONCURRENT("search.maxConcurrent", "4"),
   PUBLIC_URL("publicUrl", "");
 
   private final String key;

@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
  */
 class BuildBoundsIT {
 
-  private static final int MAX_BYTES = 100;
+  private static final int MAX_BYTES = 1000;
   private static final int MAX_STEPS = 3;
   private static final int MAX_NAME = 20;
+  private static final int MAX_SCAN = 50;
 
   private static WarServer server;
   private static Api api;
@@ -35,7 +36,8 @@ class BuildBoundsIT {
                 "tailboard.secret", ItServer.secret(),
                 "tailboard.log.maxBytesPerBuild", String.valueOf(MAX_BYTES),
                 "tailboard.builds.maxSteps", String.valueOf(MAX_STEPS),
-                "tailboard.builds.maxNameChars", String.valueOf(MAX_NAME)));
+                "tailboard.builds.maxNameChars", String.valueOf(MAX_NAME),
+                "tailboard.search.maxScanLines", String.valueOf(MAX_SCAN)));
     api = new Api(server.baseUrl(), ItServer.publisher());
   }
 
@@ -48,15 +50,15 @@ class BuildBoundsIT {
   void pastMaxBytesPerBuildTheServerAnswers413AndKeepsTheLinesThatFit() {
     long id = api.createBuild();
     String path = "/api/builds/" + id + "/log";
-    // each line 9 bytes and its \n: 8 lines are 80 bytes, 2 more fill the 100
-    api.append(id, nineByteLines("aaaa", 8));
+    // each line 9 bytes and its \n: 98 lines are 980 bytes, 2 more fill the 1000
+    api.append(id, nineByteLines("aaaa", 98));
 
     HttpResponse<String> over = api.postJson(path, Map.of("lines", nineByteLines("bbbb", 5)));
 
     assertProblem(over, 413);
     assertThat(Api.json(over).get("detail").asText())
-        .isEqualTo("log.maxBytesPerBuild reached: kept lines 9 to 10, refused the rest");
-    assertThat(api.build(id).get("lineCount").asLong()).isEqualTo(10);
+        .isEqualTo("log.maxBytesPerBuild reached: kept lines 99 to 100, refused the rest");
+    assertThat(api.build(id).get("lineCount").asLong()).isEqualTo(100);
     HttpResponse<String> log = api.get(path);
     assertThat(log.body().getBytes(StandardCharsets.UTF_8)).hasSize(MAX_BYTES);
 
@@ -116,6 +118,27 @@ class BuildBoundsIT {
         api.postJson("/api/builds", Map.of("project", "it/names", "title", longest));
     assertThat(created.statusCode()).isEqualTo(201);
     assertThat(api.build(id).get("lineCount").asLong()).isEqualTo(1);
+  }
+
+  @Test
+  void aSearchScansAtMostMaxScanLinesAndAnswersWithTheMatchesSoFarAndTheFirstLineNotScanned() {
+    long id = api.createBuild();
+    List<String> lines = new java.util.ArrayList<>(Api.lines("l", 1, 120));
+    lines.set(9, "needle at 10");
+    lines.set(99, "NEEDLE at 100");
+    api.append(id, lines);
+    String search = "/api/builds/" + id + "/log/search?q=needle";
+
+    com.fasterxml.jackson.databind.JsonNode first = Api.json(api.get(search));
+    com.fasterxml.jackson.databind.JsonNode second = Api.json(api.get(search + "&from=51"));
+    com.fasterxml.jackson.databind.JsonNode third = Api.json(api.get(search + "&from=101"));
+
+    assertThat(first.get("matches")).extracting(m -> m.get("line").asLong()).containsExactly(10L);
+    assertThat(first.get("next").asLong()).isEqualTo(MAX_SCAN + 1);
+    assertThat(second.get("matches")).extracting(m -> m.get("line").asLong()).containsExactly(100L);
+    assertThat(second.get("next").asLong()).isEqualTo(2 * MAX_SCAN + 1);
+    assertThat(third.get("matches")).isEmpty();
+    assertThat(third.get("next").isNull()).isTrue();
   }
 
   private static HttpResponse<String> step(long id, String name, String status) {
