@@ -385,4 +385,52 @@ public class JdbcEventStore implements EventStore {
   private static Long millis(String instant) {
     return instant == null ? null : Instant.parse(instant).toEpochMilli();
   }
+
+  @Override
+  public List<Long> finishedBefore(long cutoffMillis, int limit) {
+    Object[] args = terminalStatusesThen(cutoffMillis, limit);
+    return jdbc.query(
+        "SELECT id FROM builds WHERE status IN "
+            + Jdbc.inList(BuildStatus.TERMINAL.size())
+            + " AND finished_at < ? ORDER BY id LIMIT ?",
+        rs -> rs.getLong(1),
+        args);
+  }
+
+  @Override
+  public int deleteFinished(List<Long> buildIds) {
+    if (buildIds.isEmpty()) {
+      return 0;
+    }
+    return jdbc.inTransaction(
+        c -> {
+          // the build rows first, locked: a concurrent mutate waits, then finds no build
+          Object[] args = terminalStatusesThen(buildIds.toArray());
+          List<Long> finished =
+              Jdbc.query(
+                  c,
+                  "SELECT id FROM builds WHERE status IN "
+                      + Jdbc.inList(BuildStatus.TERMINAL.size())
+                      + " AND id IN "
+                      + Jdbc.inList(buildIds.size())
+                      + " ORDER BY id FOR UPDATE",
+                  rs -> rs.getLong(1),
+                  args);
+          if (finished.isEmpty()) {
+            return 0;
+          }
+          Object[] ids = finished.toArray();
+          String in = Jdbc.inList(ids.length);
+          Jdbc.update(c, "DELETE FROM events WHERE build_id IN " + in, ids);
+          Jdbc.update(c, "DELETE FROM log_chunks WHERE build_id IN " + in, ids);
+          return Jdbc.update(c, "DELETE FROM builds WHERE id IN " + in, ids);
+        });
+  }
+
+  /** The terminal statuses, then {@code more}: the arguments of a {@code status IN} query. */
+  private static Object[] terminalStatusesThen(Object... more) {
+    List<Object> args = new ArrayList<>(BuildStatus.TERMINAL);
+    args.addAll(List.of(more));
+    return args.toArray();
+  }
 }
