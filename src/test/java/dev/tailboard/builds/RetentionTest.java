@@ -30,11 +30,16 @@ class RetentionTest {
 
   private static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
 
-  private final TestStores.Embedded db = TestStores.embedded();
+  private final TestStores.Embedded db = stores();
   private final JdbcEventStore events = db.events();
   private final JdbcRoomStore rooms = db.rooms();
   private final Map<String, String> settings = new HashMap<>();
   private final Retention retention = new Retention();
+
+  /** The database the test runs on: a fresh in-memory H2 one here. */
+  TestStores.Embedded stores() {
+    return TestStores.embedded();
+  }
 
   RetentionTest() {
     retention.config = new Config(settings::get, Map.of());
