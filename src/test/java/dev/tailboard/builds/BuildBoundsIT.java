@@ -33,7 +33,6 @@ class BuildBoundsIT {
     server =
         WarServer.start(
             Map.of(
-                "tailboard.secret", ItServer.secret(),
                 "tailboard.log.maxBytesPerBuild", String.valueOf(MAX_BYTES),
                 "tailboard.builds.maxSteps", String.valueOf(MAX_STEPS),
                 "tailboard.builds.maxNameChars", String.valueOf(MAX_NAME),
