@@ -47,12 +47,19 @@ export function wireSearch({ form, build, view, onJump }) {
     }
     count.textContent = '…';
     try {
-      const r = await fetch(api(`builds/${build}/log/search?q=${encodeURIComponent(q)}`), {
-        cache: 'no-store',
-      });
-      if (query !== q) return; // a newer search started meanwhile
-      if (!r.ok) throw new Error(`HTTP ${r.status}`);
-      const answer = await r.json();
+      // A page cut short by the server's search budget may hold no match yet still have a
+      // `next`: ask on from there until a match or the end of the log.
+      let answer = { next: 1 };
+      do {
+        const from = answer.next;
+        const r = await fetch(
+          api(`builds/${build}/log/search?q=${encodeURIComponent(q)}&from=${from}`),
+          { cache: 'no-store' },
+        );
+        if (query !== q) return; // a newer search started meanwhile
+        if (!r.ok) throw new Error(`HTTP ${r.status}`);
+        answer = await r.json();
+      } while (!answer.matches.length && answer.next != null);
       lines = answer.matches.map((m) => m.line);
       more = answer.next != null;
       view.setMatches(lines);

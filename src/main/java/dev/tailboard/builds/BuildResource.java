@@ -44,7 +44,7 @@ public class BuildResource {
     if (body == null) {
       throw ProblemException.badRequest("A JSON body with at least 'project' is required");
     }
-    access.requirePublish(security, BuildService.validNew(body).project());
+    access.requirePublish(security, builds.validNew(body).project());
     if (key != null && (key.isBlank() || key.length() > 200)) {
       throw ProblemException.badRequest("Idempotency-Key must have 1 to 200 characters");
     }

@@ -56,14 +56,33 @@ public class BuildService {
     return project;
   }
 
-  /** Checks a new build's fields against what the store keeps. */
-  public static NewBuild validNew(NewBuild b) {
+  /**
+   * Checks a new build's fields: the title is a name ({@code builds.maxNameChars}); every field
+   * also fits its column in the store.
+   */
+  public NewBuild validNew(NewBuild b) {
     validProject(b.project());
+    validName("title", b.title());
     limit("title", b.title(), 1000);
     limit("ref", b.ref(), 1000);
     limit("commit", b.commit(), 200);
     limit("url", b.url(), 2000);
     return b;
+  }
+
+  /**
+   * A build title or step name (null allowed) of at most {@code builds.maxNameChars} characters
+   * (code points): names are shown in lists and stored in every build summary, so they stay short.
+   *
+   * @throws ProblemException 400 naming the setting
+   */
+  public String validName(String field, String value) {
+    int max = config.integer(Setting.BUILDS_MAX_NAME_CHARS);
+    if (value != null && value.codePointCount(0, value.length()) > max) {
+      throw ProblemException.badRequest(
+          field + " may have at most " + max + " characters (builds.maxNameChars)");
+    }
+    return value;
   }
 
   private static void limit(String field, String value, int max) {
@@ -114,12 +133,17 @@ public class BuildService {
   /**
    * Appends lines; a chunk {@code seq} already stored gets its first reply back, if its body
    * (lines, step and stream) is the one stored then; another body is refused (422) and nothing is
-   * appended. Lines past {@code log.maxLinesPerBuild} are refused and the reply says so ({@code
-   * truncated}).
+   * appended. Lines past {@code log.maxLinesPerBuild} or {@code log.maxBytesPerBuild} are refused
+   * and the reply says so ({@code truncated}, {@code limit}); when none fits, nothing is stored
+   * (413).
    */
   public AppendReply appendLog(long id, Long seq, List<String> raw, String step, String stream) {
+    validName("step", step);
     int maxBytes = config.integer(Setting.LOG_MAX_LINE_BYTES);
-    long maxLines = config.integer(Setting.LOG_MAX_LINES_PER_BUILD);
+    LogCaps caps =
+        new LogCaps(
+            config.longNumber(Setting.LOG_MAX_LINES_PER_BUILD),
+            config.longNumber(Setting.LOG_MAX_BYTES_PER_BUILD));
     List<String> lines = LogLines.splitAll(raw, maxBytes);
     ChunkSeq chunk =
         seq == null ? null : new ChunkSeq(seq, BodyFingerprint.ofChunk(raw, step, stream));
@@ -128,15 +152,8 @@ public class BuildService {
             id,
             chunk,
             build -> {
-              requireOpen(build);
-              long room = maxLines - build.lineCount();
-              if (room <= 0 && !lines.isEmpty()) {
-                throw ProblemException.tooLarge(
-                    "Build " + id + " reached log.maxLinesPerBuild (" + maxLines + " lines)");
-              }
-              boolean truncated = lines.size() > room;
-              List<String> kept = truncated ? lines.subList(0, (int) room) : lines;
-              return logMutation(build, kept, step, stream, truncated);
+              LogCaps.Fit fit = caps.fit(requireOpen(build), lines);
+              return logMutation(build, lines.subList(0, fit.lines()), step, stream, fit);
             });
     return json.read(outcome.reply(), AppendReply.class);
   }
@@ -145,6 +162,7 @@ public class BuildService {
     if (name == null || name.isBlank()) {
       throw ProblemException.badRequest("step name is required");
     }
+    validName("step name", name);
     if (status == null) {
       throw ProblemException.badRequest("step status is required");
     }
@@ -155,7 +173,8 @@ public class BuildService {
           "step status must be running (or started), passed, failed, skipped, canceled or"
               + " errored");
     }
-    return publish(id, null, build -> stepMutation(requireOpen(build), name, normalized))
+    int maxSteps = config.integer(Setting.BUILDS_MAX_STEPS);
+    return publish(id, null, build -> stepMutation(requireOpen(build), name, normalized, maxSteps))
         .mutation()
         .build();
   }
@@ -193,7 +212,7 @@ public class BuildService {
   }
 
   private Mutation logMutation(
-      Build build, List<String> lines, String step, String stream, boolean truncated) {
+      Build build, List<String> lines, String step, String stream, LogCaps.Fit fit) {
     Events events = new Events(build);
     Build current = events.start(build);
     long next = current.lineCount() + 1;
@@ -218,18 +237,26 @@ public class BuildService {
     }
     long count = current.lineCount() + lines.size();
     Build updated =
-        current.withProgress(
-            current.status(),
-            current.steps(),
-            count,
-            events.lastId(),
-            current.startedAt(),
-            current.finishedAt());
-    AppendReply reply = new AppendReply(next, count, events.lastId(), truncated ? true : null);
+        current
+            .withProgress(
+                current.status(),
+                current.steps(),
+                count,
+                events.lastId(),
+                current.startedAt(),
+                current.finishedAt())
+            .withMoreLogBytes(fit.bytes());
+    AppendReply reply =
+        new AppendReply(next, count, events.lastId(), fit.truncated() ? true : null, fit.limit());
     return new Mutation(updated, events.list, json.write(reply));
   }
 
-  private Mutation stepMutation(Build build, String name, String status) {
+  /**
+   * Starts or finishes a step. A start, or the finish of a step that was never started, adds a step
+   * to the build; past {@code maxSteps} that is refused (413, as a full log is), while finishing an
+   * open step always works.
+   */
+  private Mutation stepMutation(Build build, String name, String status, int maxSteps) {
     Events events = new Events(build);
     Build current = events.start(build);
     String now = now();
@@ -241,6 +268,15 @@ public class BuildService {
         open = i;
         break;
       }
+    }
+    boolean adds = BuildStatus.RUNNING.equals(status) || open < 0;
+    if (adds && steps.size() >= maxSteps) {
+      throw ProblemException.tooLarge(
+          "Build "
+              + build.id()
+              + " has builds.maxSteps ("
+              + maxSteps
+              + ") steps: open steps may still finish, no new step is added");
     }
     if (BuildStatus.RUNNING.equals(status)) {
       steps.add(new Step(name, status, line, now, null));

@@ -60,7 +60,7 @@ public final class LogLines {
     return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
   }
 
-  static int utf8Length(String s) {
+  public static int utf8Length(String s) {
     int bytes = 0;
     for (int i = 0; i < s.length(); ) {
       int cp = s.codePointAt(i);

@@ -103,6 +103,7 @@ public class LogResource {
       return;
     }
     authorize(id);
+    builds.validName("step", step); // before the body streams in, not at its first batch
     // Both Jersey and RESTEasy start the servlet request's async mode before a method with a
     // @Suspended parameter runs, which a ReadListener needs.
     AsyncContext async = request.getAsyncContext();
@@ -211,7 +212,8 @@ public class LogResource {
 
   static ProblemException truncated(AppendReply r) {
     return ProblemException.tooLarge(
-        "log.maxLinesPerBuild reached: kept lines "
+        r.limitName()
+            + " reached: kept lines "
             + r.first()
             + " to "
             + r.last()

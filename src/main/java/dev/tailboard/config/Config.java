@@ -57,9 +57,18 @@ public class Config {
   }
 
   public int integer(Setting setting) {
+    return number(setting, Integer::parseInt);
+  }
+
+  /** A whole number that may pass {@code int}, such as a byte count. */
+  public long longNumber(Setting setting) {
+    return number(setting, Long::parseLong);
+  }
+
+  private <T> T number(Setting setting, Function<String, T> parse) {
     String value = string(setting);
     try {
-      return Integer.parseInt(value.trim());
+      return parse.apply(value.trim());
     } catch (NumberFormatException e) {
       throw new IllegalStateException(
           "Setting " + setting.propertyName() + " must be a whole number, not '" + value + "'", e);

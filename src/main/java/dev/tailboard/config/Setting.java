@@ -43,11 +43,20 @@ public enum Setting {
   ROOMS_MAX_PER_CLIENT("rooms.maxPerClient", "20"),
   LOG_MAX_LINE_BYTES("log.maxLineBytes", "65536"),
   LOG_MAX_LINES_PER_BUILD("log.maxLinesPerBuild", "5000000"),
+  LOG_MAX_BYTES_PER_BUILD("log.maxBytesPerBuild", "1073741824"),
   LOG_MAX_CHUNK_LINES("log.maxChunkLines", "10000"),
   LOG_MAX_BODY_BYTES("log.maxBodyBytes", "16777216"),
   LOG_STREAM_IDLE_SECONDS("log.streamIdleSeconds", "1800"),
+  BUILDS_MAX_STEPS("builds.maxSteps", "1000"),
+  BUILDS_MAX_NAME_CHARS("builds.maxNameChars", "200"),
   SEARCH_MAX_MATCHES("search.maxMatches", "1000"),
   SEARCH_MAX_QUERY_CHARS("search.maxQueryChars", "200"),
+  SEARCH_MAX_SCAN_LINES("search.maxScanLines", "1000000"),
+  SEARCH_BUDGET_MILLIS("search.budgetMillis", "2000"),
+  SEARCH_MAX_CONCURRENT("search.maxConcurrent", "4"),
+  RETENTION_DAYS("retention.days", "90"),
+  RETENTION_INTERVAL_SECONDS("retention.intervalSeconds", "3600"),
+  RETENTION_BATCH_SIZE("retention.batchSize", "100"),
   PUBLIC_URL("publicUrl", "");
 
   private final String key;

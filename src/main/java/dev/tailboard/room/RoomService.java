@@ -60,6 +60,11 @@ public class RoomService {
   private static final String TOMCAT_BLOCKING_SEND_TIMEOUT =
       "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
 
+  /** The name of build {@code buildId}'s room. */
+  public static String buildRoom(long buildId) {
+    return "build-" + buildId;
+  }
+
   @Inject RoomStore store;
   @Inject RoomWriter writer;
   @Inject EventStore builds;

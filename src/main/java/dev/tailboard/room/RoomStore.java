@@ -76,4 +76,12 @@ public interface RoomStore {
 
   /** Deletes a node's heartbeat and its members (idempotent: any node may do it). */
   void forgetNode(String node);
+
+  /**
+   * Deletes every stored message, document update and snapshot of the given rooms, in one
+   * transaction (all of them or none); rooms with nothing stored are skipped, so repeating a call
+   * is harmless. Members and what rooms open on a node hold in memory are not touched: callers
+   * delete only rooms nobody may join any more (a deleted build's).
+   */
+  void deleteRooms(List<String> rooms);
 }

@@ -73,4 +73,22 @@ public interface EventStore {
    * limit}; callers page by asking again from the last line they got plus one.
    */
   List<StoredEvent> readLogEvents(long buildId, long fromLine, long toLine, int limit);
+
+  /**
+   * Ids of finished builds (passed, failed, canceled, errored) that finished before {@code
+   * cutoffMillis} (epoch milliseconds), lowest id first, at most {@code limit}: what retention
+   * deletes next. Queued and running builds are never among them. Sees only committed builds.
+   */
+  List<Long> finishedBefore(long cutoffMillis, int limit);
+
+  /**
+   * Deletes those of {@code buildIds} that are finished, each with all its events and stored chunk
+   * replies, in one transaction (all of them or none). Ids of builds that are not finished, or no
+   * longer exist, are skipped: a queued or running build is never deleted (and a finished one never
+   * runs again), and repeating a call, on any node, is harmless. Once it returns, a deleted build
+   * is gone for every reader ({@link #findBuild} is empty, {@link #mutate} throws {@link
+   * java.util.NoSuchElementException}); a {@link #mutate} waiting on the build's lock meanwhile
+   * sees it gone too. Returns how many builds were deleted.
+   */
+  int deleteFinished(List<Long> buildIds);
 }

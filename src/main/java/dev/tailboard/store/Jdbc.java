@@ -78,4 +78,9 @@ public class Jdbc {
       }
     }
   }
+
+  /** {@code (?, ?, ?)} for an {@code IN} list of {@code n} values (n ≥ 1). */
+  public static String inList(int n) {
+    return "(" + String.join(", ", java.util.Collections.nCopies(n, "?")) + ")";
+  }
 }

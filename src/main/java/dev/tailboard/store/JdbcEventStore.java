@@ -27,7 +27,7 @@ public class JdbcEventStore implements EventStore {
 
   private static final String BUILD_COLUMNS =
       "id, project, title, ref, commit_sha, url, status, steps, line_count, last_event_id,"
-          + " created_at, started_at, finished_at";
+          + " created_at, started_at, finished_at, log_bytes";
   private static final TypeReference<List<Step>> STEPS = new TypeReference<>() {};
   private static final int EPOCH_LENGTH = 6;
 
@@ -158,7 +158,8 @@ public class JdbcEventStore implements EventStore {
             1,
             Instant.ofEpochMilli(now).toString(),
             null,
-            null);
+            null,
+            0);
     insertEvents(c, List.of(new StoredEvent(id, 1, "build", eventData.apply(created), 0, 0)));
     return created;
   }
@@ -301,7 +302,7 @@ public class JdbcEventStore implements EventStore {
     try (PreparedStatement q =
         c.prepareStatement(
             "UPDATE builds SET status = ?, steps = ?, line_count = ?, last_event_id = ?,"
-                + " started_at = ?, finished_at = ? WHERE id = ?")) {
+                + " started_at = ?, finished_at = ?, log_bytes = ? WHERE id = ?")) {
       Jdbc.bind(
           q,
           b.status(),
@@ -310,6 +311,7 @@ public class JdbcEventStore implements EventStore {
           b.lastEventId(),
           millis(b.startedAt()),
           millis(b.finishedAt()),
+          b.logBytes(),
           b.id());
       q.executeUpdate();
     }
@@ -360,7 +362,8 @@ public class JdbcEventStore implements EventStore {
                 rs.getLong("last_event_id"),
                 instant(rs, "created_at"),
                 instant(rs, "started_at"),
-                instant(rs, "finished_at")));
+                instant(rs, "finished_at"),
+                rs.getLong("log_bytes")));
       }
     }
     return builds;
@@ -381,5 +384,53 @@ public class JdbcEventStore implements EventStore {
 
   private static Long millis(String instant) {
     return instant == null ? null : Instant.parse(instant).toEpochMilli();
+  }
+
+  @Override
+  public List<Long> finishedBefore(long cutoffMillis, int limit) {
+    Object[] args = terminalStatusesThen(cutoffMillis, limit);
+    return jdbc.query(
+        "SELECT id FROM builds WHERE status IN "
+            + Jdbc.inList(BuildStatus.TERMINAL.size())
+            + " AND finished_at < ? ORDER BY id LIMIT ?",
+        rs -> rs.getLong(1),
+        args);
+  }
+
+  @Override
+  public int deleteFinished(List<Long> buildIds) {
+    if (buildIds.isEmpty()) {
+      return 0;
+    }
+    return jdbc.inTransaction(
+        c -> {
+          // the build rows first, locked: a concurrent mutate waits, then finds no build
+          Object[] args = terminalStatusesThen(buildIds.toArray());
+          List<Long> finished =
+              Jdbc.query(
+                  c,
+                  "SELECT id FROM builds WHERE status IN "
+                      + Jdbc.inList(BuildStatus.TERMINAL.size())
+                      + " AND id IN "
+                      + Jdbc.inList(buildIds.size())
+                      + " ORDER BY id FOR UPDATE",
+                  rs -> rs.getLong(1),
+                  args);
+          if (finished.isEmpty()) {
+            return 0;
+          }
+          Object[] ids = finished.toArray();
+          String in = Jdbc.inList(ids.length);
+          Jdbc.update(c, "DELETE FROM events WHERE build_id IN " + in, ids);
+          Jdbc.update(c, "DELETE FROM log_chunks WHERE build_id IN " + in, ids);
+          return Jdbc.update(c, "DELETE FROM builds WHERE id IN " + in, ids);
+        });
+  }
+
+  /** The terminal statuses, then {@code more}: the arguments of a {@code status IN} query. */
+  private static Object[] terminalStatusesThen(Object... more) {
+    List<Object> args = new ArrayList<>(BuildStatus.TERMINAL);
+    args.addAll(List.of(more));
+    return args.toArray();
   }
 }

@@ -276,4 +276,18 @@ public class JdbcRoomStore implements RoomStore {
         doc,
         snapshot.version());
   }
+
+  @Override
+  public void deleteRooms(List<String> rooms) {
+    if (rooms.isEmpty()) {
+      return;
+    }
+    Object[] names = rooms.toArray();
+    String in = Jdbc.inList(names.length);
+    jdbc.inTransaction(
+        c ->
+            Jdbc.update(c, "DELETE FROM room_messages WHERE room IN " + in, names)
+                + Jdbc.update(c, "DELETE FROM doc_updates WHERE room IN " + in, names)
+                + Jdbc.update(c, "DELETE FROM doc_snapshots WHERE room IN " + in, names));
+  }
 }

@@ -19,7 +19,8 @@ class BuildFeedFilterTest {
 
   private StoredEvent summary(long id, String project) {
     Build b =
-        new Build(id, project, null, null, null, null, "queued", List.of(), 0, 1, "t", null, null);
+        new Build(
+            id, project, null, null, null, null, "queued", List.of(), 0, 1, "t", null, null, 0);
     return new StoredEvent(id, 0, "build", json.write(b), 0, 0);
   }
 

@@ -72,7 +72,20 @@ class EventHubTest {
 
   private static Build build(String status, long lastEventId, long lines) {
     return new Build(
-        BUILD, "p", null, null, null, null, status, List.of(), lines, lastEventId, "t", null, null);
+        BUILD,
+        "p",
+        null,
+        null,
+        null,
+        null,
+        status,
+        List.of(),
+        lines,
+        lastEventId,
+        "t",
+        null,
+        null,
+        0);
   }
 
   private StoredEvent log(long id, long line) {

@@ -82,4 +82,14 @@ final class FakeStore implements EventStore {
   public List<StoredEvent> readLogEvents(long buildId, long fromLine, long toLine, int limit) {
     throw new UnsupportedOperationException();
   }
+
+  @Override
+  public List<Long> finishedBefore(long cutoffMillis, int limit) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public int deleteFinished(List<Long> buildIds) {
+    throw new UnsupportedOperationException();
+  }
 }

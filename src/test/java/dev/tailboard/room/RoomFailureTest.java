@@ -147,6 +147,11 @@ class RoomFailureTest {
     public void forgetNode(String node) {
       store.forgetNode(node);
     }
+
+    @Override
+    public void deleteRooms(List<String> rooms) {
+      store.deleteRooms(rooms);
+    }
   }
 
   /** A room member whose socket records every frame sent to it. */

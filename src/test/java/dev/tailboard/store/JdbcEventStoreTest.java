@@ -144,6 +144,70 @@ class JdbcEventStoreTest {
   }
 
   @Test
+  void theLogByteCountIsStoredWithTheAppendAndReadBack() {
+    long id = create(BODY, null, null).build().id();
+    store.mutate(id, null, b -> line("one").apply(b.withMoreLogBytes(4)));
+    store.mutate(id, null, b -> line("two").apply(b.withMoreLogBytes(4)));
+
+    Build stored = store.findBuild(id).orElseThrow();
+    assertThat(stored.logBytes()).isEqualTo(8);
+    assertThat(stored.lineCount()).isEqualTo(2);
+  }
+
+  @Test
+  void deleteFinishedDeletesTheBuildsEventsAndChunksOfFinishedBuildsOnly() {
+    long done = create(BODY, "k", "f1").build().id();
+    long running = create(OTHER, null, null).build().id();
+    for (long id : List.of(done, running)) {
+      store.mutate(id, new ChunkSeq(1, "f1"), line("one"));
+    }
+    store.mutate(
+        done,
+        null,
+        b -> {
+          Build after =
+              b.withProgress(
+                  "passed",
+                  b.steps(),
+                  b.lineCount(),
+                  b.lastEventId(),
+                  null,
+                  "2020-01-01T00:00:00Z");
+          return new Mutation(after, List.of(), "{}");
+        });
+
+    assertThat(
+            store.finishedBefore(
+                java.time.Instant.parse("2020-01-02T00:00:00Z").toEpochMilli(), 10))
+        .containsExactly(done);
+    assertThat(
+            store.finishedBefore(
+                java.time.Instant.parse("2020-01-01T00:00:00Z").toEpochMilli(), 10))
+        .isEmpty();
+    assertThat(store.deleteFinished(List.of(done, running, 999L))).isEqualTo(1);
+    assertThat(store.deleteFinished(List.of(done))).isZero();
+
+    assertThat(store.findBuild(done)).isEmpty();
+    assertThat(rows("events", done)).isZero();
+    assertThat(rows("log_chunks", done)).isZero();
+    assertThat(rows("events", running)).isEqualTo(2);
+    assertThat(rows("log_chunks", running)).isEqualTo(1);
+    assertThat(store.findBuild(running)).isPresent();
+    assertThatThrownBy(() -> store.mutate(done, null, line("late")))
+        .isInstanceOf(java.util.NoSuchElementException.class);
+    // the key is free again: a new build, not the deleted one
+    assertThat(create(BODY, "k", "f1").isNew()).isTrue();
+  }
+
+  private long rows(String table, long buildId) {
+    return store
+        .jdbc
+        .query(
+            "SELECT COUNT(*) FROM " + table + " WHERE build_id = ?", rs -> rs.getLong(1), buildId)
+        .get(0);
+  }
+
+  @Test
   void aRepeatedSeqWithAnotherBodyIsRefusedAndAppendsNothing() {
     long id = create(BODY, null, null).build().id();
     store.mutate(id, new ChunkSeq(1, "f1"), line("one"));

@@ -3,6 +3,7 @@ package dev.tailboard.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tailboard.room.RoomStore.DocUpdate;
+import dev.tailboard.room.RoomStore.Snapshot;
 import dev.tailboard.room.RoomStore.StoredFrame;
 import dev.tailboard.room.RoomStore.Write;
 import java.util.List;
@@ -93,5 +94,27 @@ class JdbcRoomStoreTest {
     store.forgetNode("n2");
     assertThat(store.members("r")).isEmpty();
     assertThat(store.nodes()).containsOnlyKeys("n1").containsEntry("n1", 2L);
+  }
+
+  @Test
+  void deleteRoomsDeletesTheirMessagesUpdatesAndSnapshotsOnly() {
+    Write snapshot =
+        new Write(
+            "gone",
+            new StoredFrame(3, "doc.updates", null, "{}"),
+            "notes",
+            List.of(new DocUpdate(1, "me", "[]")),
+            new Snapshot(1, "text"));
+    store.appendAll(List.of(chat("gone", 1), push("gone", 2, 0), snapshot, chat("kept", 1)));
+    store.appendAll(List.of(push("kept", 2, 0)));
+
+    store.deleteRooms(List.of("gone", "never-stored"));
+    store.deleteRooms(List.of("gone")); // again: nothing left, no error
+
+    assertThat(store.lastSeq("gone")).isZero();
+    assertThat(store.updates("gone", "notes", 0)).isEmpty();
+    assertThat(store.snapshot("gone", "notes").version()).isZero();
+    assertThat(store.after("kept", 0, 10)).extracting(StoredFrame::seq).containsExactly(1L, 2L);
+    assertThat(store.updates("kept", "notes", 0)).hasSize(1);
   }
 }

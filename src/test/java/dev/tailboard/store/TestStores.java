@@ -25,9 +25,14 @@ public final class TestStores {
   }
 
   public static Embedded embedded() {
-    String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    return on("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa");
+  }
+
+  /** The stores on the database at {@code url} (H2 or PostgreSQL), migrated by Flyway. */
+  public static Embedded on(String url, String user) {
+    Map<String, String> settings = Map.of("tailboard.db.url", url, "tailboard.db.user", user);
     Database database = new Database();
-    database.config = new Config(name -> "tailboard.db.url".equals(name) ? url : null, Map.of());
+    database.config = new Config(settings::get, Map.of());
     Jdbc jdbc = new Jdbc();
     jdbc.database = database;
     JdbcRoomStore rooms = new JdbcRoomStore();
