@@ -44,11 +44,12 @@ public class BuildResource {
     if (body == null) {
       throw ProblemException.badRequest("A JSON body with at least 'project' is required");
     }
-    access.requirePublish(security, builds.validNew(body).project());
+    NewBuild valid = builds.validNew(body);
+    access.requirePublish(security, valid.project());
     if (key != null && (key.isBlank() || key.length() > 200)) {
       throw ProblemException.badRequest("Idempotency-Key must have 1 to 200 characters");
     }
-    Build build = builds.create(body, key);
+    Build build = builds.create(valid, key);
     return Response.created(uri.getBaseUriBuilder().path("builds/{id}").build(build.id()))
         .entity(build)
         .build();

@@ -67,7 +67,20 @@ public class BuildService {
     limit("ref", b.ref(), 1000);
     limit("commit", b.commit(), 200);
     limit("url", b.url(), 2000);
-    return b;
+    return new NewBuild(
+        b.project(),
+        withoutNul(b.title()),
+        withoutNul(b.ref()),
+        withoutNul(b.commit()),
+        withoutNul(b.url()));
+  }
+
+  /**
+   * {@code text} with each NUL as U+FFFD: PostgreSQL cannot store NUL in a text column, and a build
+   * must read the same from every store (log lines are stored JSON-escaped and keep theirs).
+   */
+  private static String withoutNul(String text) {
+    return text == null ? null : text.replace('\0', '\uFFFD');
   }
 
   /**

@@ -3,10 +3,7 @@ package dev.tailboard.builds;
 import java.util.ArrayList;
 import java.util.List;
 
-/**
- * Splits text into log lines and long lines into pieces, never adding or losing a character (a NUL
- * becomes U+FFFD).
- */
+/** Splits text into log lines and long lines into pieces, never adding or losing a character. */
 public final class LogLines {
 
   private LogLines() {}
@@ -37,22 +34,13 @@ public final class LogLines {
     return pieces;
   }
 
-  /**
-   * Every line of {@code lines}, each split to at most {@code maxBytes}, with each NUL character
-   * replaced by U+FFFD: PostgreSQL cannot store NUL in text, and a log must read the same from
-   * every store (invalid UTF-8 bytes already arrive as U+FFFD).
-   */
+  /** Every line of {@code lines}, each split to at most {@code maxBytes}. */
   public static List<String> splitAll(List<String> lines, int maxBytes) {
     List<String> out = new ArrayList<>(lines.size());
     for (String line : lines) {
-      out.addAll(split(line == null ? "" : withoutNul(line), maxBytes));
+      out.addAll(split(line == null ? "" : line, maxBytes));
     }
     return out;
-  }
-
-  /** {@code text} with each NUL character replaced by U+FFFD. */
-  public static String withoutNul(String text) {
-    return text.indexOf('\0') < 0 ? text : text.replace('\0', '\uFFFD');
   }
 
   /** Drops one trailing {@code \r}, so CRLF text reads like LF text; other {@code \r} stay. */
@@ -60,7 +48,7 @@ public final class LogLines {
     return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
   }
 
-  public static int utf8Length(String s) {
+  static int utf8Length(String s) {
     int bytes = 0;
     for (int i = 0; i < s.length(); ) {
       int cp = s.codePointAt(i);

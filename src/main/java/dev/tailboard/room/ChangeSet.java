@@ -88,6 +88,11 @@ public final class ChangeSet {
             throw new InvalidChangeException(
                 "changes[" + i + "][" + j + "] must not contain a line break");
           }
+          if (value.indexOf('\0') >= 0) {
+            // PostgreSQL cannot store NUL in text: a snapshot holding one would fail the room
+            throw new InvalidChangeException(
+                "changes[" + i + "][" + j + "] must not contain a NUL character");
+          }
           if (j > 1) {
             text.append('\n');
           }

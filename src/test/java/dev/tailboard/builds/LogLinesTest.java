@@ -30,10 +30,4 @@ class LogLinesTest {
     assertThat(LogLines.stripCarriageReturn("50%\r100%\r")).isEqualTo("50%\r100%");
     assertThat(LogLines.stripCarriageReturn("plain")).isEqualTo("plain");
   }
-
-  @Test
-  void nulBecomesTheReplacementCharacterSoEveryStoreKeepsTheLine() {
-    assertThat(LogLines.splitAll(java.util.List.of("a\0b\0", "plain"), 100))
-        .containsExactly("a\uFFFDb\uFFFD", "plain");
-  }
 }

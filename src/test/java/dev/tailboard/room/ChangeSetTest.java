@@ -190,4 +190,13 @@ class ChangeSetTest {
         .isInstanceOf(InvalidChangeException.class)
         .hasMessageContaining(message);
   }
+
+  @Test
+  void anInsertedNulIsRefusedBecauseNoStoreCouldKeepTheSnapshot() {
+    ObjectMapper json = new ObjectMapper();
+    JsonNode changes = json.createArrayNode().add(json.createArrayNode().add(0).add("a\0b"));
+    assertThatThrownBy(() -> ChangeSet.fromJson(changes))
+        .isInstanceOf(InvalidChangeException.class)
+        .hasMessageContaining("NUL");
+  }
 }

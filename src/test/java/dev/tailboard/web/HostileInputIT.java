@@ -153,7 +153,7 @@ class HostileInputIT {
     cases.add(
         new Case(
             "NUL and invalid UTF-8 bytes in a streamed log line",
-            "200 json, stored as a\uFFFDb\uFFFDc",
+            "200 json, stored as a\u0000b\uFFFDc",
             () -> {
               String answer =
                   answer(
@@ -210,6 +210,31 @@ class HostileInputIT {
                       ? ", title verbatim"
                       : ", changed");
             }));
+    cases.add(
+        new Case(
+            "NUL in a build title",
+            "201 json, title a\uFFFDb",
+            () -> {
+              HttpResponse<String> r =
+                  publisher.postJson("/api/builds", Map.of("project", "calm-nul", "title", "a\0b"));
+              return answer(r) + ", title " + Api.json(r).path("title").asText();
+            }));
+    cases.add(
+        new Case(
+            "a title of 201 characters",
+            "400 problem+json",
+            () ->
+                post(
+                    "/api/builds",
+                    Api.write(Map.of("project", "calm", "title", "t".repeat(201))))));
+    cases.add(
+        new Case(
+            "a step name of 201 characters",
+            "400 problem+json",
+            () ->
+                post(
+                    "/api/builds/" + target + "/steps",
+                    Api.write(Map.of("name", "s".repeat(201), "status", "running")))));
     // names
     for (String project :
         List.of(
@@ -382,6 +407,28 @@ class HostileInputIT {
             () ->
                 roomError(
                     Api.write(Map.of("type", "chat", "id", "long", "text", "c".repeat(10_001))))));
+    cases.add(
+        new Case(
+            "a NUL inserted into the notes",
+            "error bad_changes, still open",
+            () -> {
+              WsClient look = member();
+              JsonNode notes = look.welcome().path("docs").path("notes");
+              look.close();
+              int length = notes.path("text").asText().length();
+              List<Object> changes = List.of(length, List.of(0, "a\0b"));
+              return roomError(
+                  Api.write(
+                      Map.of(
+                          "type",
+                          "doc.push",
+                          "doc",
+                          "notes",
+                          "version",
+                          notes.path("version").asInt(),
+                          "updates",
+                          List.of(Map.of("clientID", "mallory", "changes", changes)))));
+            }));
     cases.add(
         new Case(
             "notes grown past rooms.maxDocChars",
