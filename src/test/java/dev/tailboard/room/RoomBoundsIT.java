@@ -147,31 +147,19 @@ class RoomBoundsIT {
     }
   }
 
-  private static Map<String, Object> push(int version, List<Object> changes) {
-    return Map.of(
-        "type",
-        "doc.push",
-        "doc",
-        "notes",
-        "version",
-        version,
-        "updates",
-        List.of(Map.of("clientID", "c", "changes", changes)));
-  }
-
   @Test
   void aPushThatWouldMakeTheDocumentTooLongIsRefusedAndNothingApplied() {
     String room = freshRoom();
     String sixty = "s".repeat(60);
     try (WsClient c = member(room, "writer")) {
-      c.send(push(0, List.of(List.of(0, sixty))));
+      c.send(WsClient.notesPush("c", 0, List.of(List.of(0, sixty))));
       await().atMost(WAIT).until(() -> c.of("doc.updates").size() == 1);
       // 60 + 41 > 100: refused, the version stays
-      c.send(push(1, List.of(60, List.of(0, "t".repeat(41)))));
+      c.send(WsClient.notesPush("c", 1, List.of(60, List.of(0, "t".repeat(41)))));
       await().atMost(WAIT).until(() -> !c.of("error").isEmpty());
       assertThat(c.of("error").get(0).get("code").asText()).isEqualTo("too_large");
       // exactly 100 fits, on the same version: nothing was applied before
-      c.send(push(1, List.of(60, List.of(0, "t".repeat(40)))));
+      c.send(WsClient.notesPush("c", 1, List.of(60, List.of(0, "t".repeat(40)))));
       await().atMost(WAIT).until(() -> c.of("doc.updates").size() == 2);
       assertThat(c.of("doc.updates").get(1).get("version").asInt()).isEqualTo(1);
     }

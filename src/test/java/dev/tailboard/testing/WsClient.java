@@ -84,6 +84,21 @@ public final class WsClient implements AutoCloseable {
             });
   }
 
+  /**
+   * A {@code doc.push} of one update to the room's notes by {@code clientId}, on {@code version}.
+   */
+  public static Map<String, Object> notesPush(String clientId, int version, List<Object> changes) {
+    return Map.of(
+        "type",
+        "doc.push",
+        "doc",
+        "notes",
+        "version",
+        version,
+        "updates",
+        List.of(Map.of("clientID", clientId, "changes", changes)));
+  }
+
   public void send(Object message) {
     sendRaw(message instanceof String s ? s : Api.write(message));
   }

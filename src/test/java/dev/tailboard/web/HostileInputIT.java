@@ -418,16 +418,7 @@ class HostileInputIT {
               int length = notes.path("text").asText().length();
               List<Object> changes = List.of(length, List.of(0, "a\0b"));
               return roomError(
-                  Api.write(
-                      Map.of(
-                          "type",
-                          "doc.push",
-                          "doc",
-                          "notes",
-                          "version",
-                          notes.path("version").asInt(),
-                          "updates",
-                          List.of(Map.of("clientID", "mallory", "changes", changes)))));
+                  Api.write(WsClient.notesPush("mallory", notes.path("version").asInt(), changes)));
             }));
     cases.add(
         new Case(
@@ -582,17 +573,9 @@ class HostileInputIT {
       int length = ws.welcome().path("docs").path("notes").path("text").asText().length();
       // one insert of 60,000 characters per push: within a frame, past the cap after five
       for (int i = 0; i < 6 && !ws.has("error", f -> true); i++) {
-        String changes = Api.write(List.of(length, List.of(0, "n".repeat(60_000))));
         ws.send(
-            Map.of(
-                "type",
-                "doc.push",
-                "doc",
-                "notes",
-                "version",
-                version,
-                "updates",
-                List.of(Map.of("clientID", "mallory", "changes", Api.JSON.readTree(changes)))));
+            WsClient.notesPush(
+                "mallory", version, List.of(length, List.of(0, "n".repeat(60_000)))));
         int want = version + 1;
         await()
             .atMost(Duration.ofSeconds(10))
@@ -611,8 +594,6 @@ class HostileInputIT {
       fresh.close();
       return (error == null ? "no error" : "error " + error.path("code").asText())
           + (stored == length ? ", notes unchanged" : ", notes now " + stored);
-    } catch (IOException e) {
-      return "failed: " + e;
     } finally {
       ws.close();
     }
