@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tailboard.testing.Api;
+import dev.tailboard.testing.RawHttp;
 import dev.tailboard.testing.SseStream;
 import dev.tailboard.testing.WsClient;
 import java.io.IOException;
@@ -124,6 +125,16 @@ class ContainerSmoke {
       assertThat(resumed.of("build")).isEmpty();
       assertThat(resumed.logLines()).isEqualTo(lines("s", 6, 4));
     }
+  }
+
+  /**
+   * An error the container raises (its HTTP layer cannot read the body) on the API is answered as
+   * problem+json without a stack trace. Errors it raises before choosing the application (a
+   * malformed request line) are its own: README, Deploy, container errors.
+   */
+  @Test
+  void anErrorTheContainerRaisesOnTheApiIsProblemJsonWithoutAStackTrace() {
+    RawHttp.postMalformedChunk("/api/builds").assertProblem(400);
   }
 
   @Test
