@@ -38,12 +38,15 @@ jetty12_run() {
 # A non-blocking read in an async request times out after connectionTimeout without a byte
 # (connectionUploadTimeout covers only the first dispatch), and Tomcat has no per-request knob:
 # raised to log.streamIdleSeconds + 30 s so a quiet `cmd | curl -T -` step survives, with
-# keepAliveTimeout kept at the usual 20 s between requests (docs/ingest.md).
+# keepAliveTimeout kept at the usual 20 s between requests (docs/ingest.md). The Host's
+# ErrorReportValve without report and server info, as README (Deploy, container errors) advises:
+# a request Tomcat refuses before choosing the WAR otherwise gets a page with its stack trace.
 tomcat_prepare() {
   tar xzf "$DIST" -C "$HOME_DIR" --strip-components=1
   sed -i -e 's/<Server port="8005"/<Server port="-1"/' \
     -e "s/<Connector port=\"8080\"/<Connector address=\"127.0.0.1\" port=\"$PORT\"/" \
     -e 's/connectionTimeout="20000"/connectionTimeout="1830000" keepAliveTimeout="20000"/' \
+    -e 's#unpackWARs="true" autoDeploy="true">#&<Valve className="org.apache.catalina.valves.ErrorReportValve" showReport="false" showServerInfo="false"/>#' \
     "$HOME_DIR/conf/server.xml"
   rm -rf "$HOME_DIR/webapps/"*
   cp "$WAR" "$HOME_DIR/webapps/ROOT.war" # ROOT.war is deployed at /
