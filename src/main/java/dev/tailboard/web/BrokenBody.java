@@ -16,10 +16,16 @@ final class BrokenBody {
   /**
    * Tomcat ({@code org.apache.coyote.BadRequestException}, {@code
    * org.apache.catalina.connector.BadRequestException}), Jetty ({@code BadMessageException}, {@code
-   * EofException} and its {@code HttpEofException}).
+   * EofException} and its {@code HttpEofException}), Open Liberty ({@code
+   * com.ibm.wsspi.http.channel.exception.IllegalHttpBodyException}).
    */
   private static final Set<String> NAMES =
-      Set.of("BadRequestException", "BadMessageException", "EofException", "HttpEofException");
+      Set.of(
+          "BadRequestException",
+          "BadMessageException",
+          "EofException",
+          "HttpEofException",
+          "IllegalHttpBodyException");
 
   private BrokenBody() {}
 

@@ -42,17 +42,19 @@ public class ErrorPageServlet extends HttpServlet {
     Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
     Object error = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
     String path = uri instanceof String u ? u : request.getRequestURI();
-    if (error instanceof Throwable t) {
-      LOG.log(Level.SEVERE, "Unhandled error on " + path, t);
-    }
-    if (response.isCommitted()) {
-      return; // part of the answer went out already: nothing sensible can follow it
-    }
     // the response's status first: for an exception Tomcat may pass 500 in the attribute while
     // the answer is its 400 for a malformed body; a direct request (no attribute) is a 404
     int status = response.getStatus();
     if (status < 400) {
       status = code instanceof Integer c ? c : HttpServletResponse.SC_NOT_FOUND;
+    }
+    if (error instanceof Throwable t) {
+      // a 4xx with an exception is the client's doing (Tomcat's unreadable chunk): not an alarm
+      Level level = status >= 500 ? Level.SEVERE : Level.FINE;
+      LOG.log(level, "Error " + status + " on " + path, t);
+    }
+    if (response.isCommitted()) {
+      return; // part of the answer went out already: nothing sensible can follow it
     }
     response.setStatus(status);
     Problem problem = ErrorPages.problem(status);
@@ -70,6 +72,11 @@ public class ErrorPageServlet extends HttpServlet {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     response.setContentType(type);
     response.setContentLength(bytes.length);
-    response.getOutputStream().write(bytes);
+    try {
+      response.getOutputStream().write(bytes);
+    } catch (IllegalStateException writerTaken) {
+      // the failed request's code had taken the writer: the response allows no stream now
+      response.getWriter().write(body);
+    }
   }
 }
