@@ -69,14 +69,19 @@ payara_prepare() {
   echo "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1" \
     >"$HOME_DIR/preboot.asadmin"
 }
+# Grizzly answers a request body it cannot read (a malformed chunk) itself, before the WAR:
+# 400 with an empty body (README, Deploy, container errors); the smoke suite checks that answer
+payara_broken_chunk_answer() { echo empty; }
 payara_run() {
   cd "$HOME_DIR" &&
     exec "$JAVA" -Xmx512m -jar payara-micro.jar --nocluster --port "$PORT" --contextroot / \
       --prebootcommandfile preboot.asadmin --rootdir "$HOME_DIR/root" --deploy tailboard.war
 }
 payara6_prepare() { payara_prepare; }
+payara6_broken_chunk_answer() { payara_broken_chunk_answer; }
 payara6_run() { payara_run; }
 payara7_prepare() { payara_prepare; }
+payara7_broken_chunk_answer() { payara_broken_chunk_answer; }
 payara7_run() { payara_run; }
 
 # ---- GlassFish 7: domain1 with its listeners moved to 127.0.0.1 and free ports;
@@ -93,6 +98,7 @@ glassfish7_prepare() {
     -e 's/address="0.0.0.0"/address="127.0.0.1"/g' "$xml"
   echo "$ADMIN_PORT" >"$HOME_DIR/admin.port"
 }
+glassfish7_broken_chunk_answer() { payara_broken_chunk_answer; } # Grizzly, as Payara
 glassfish7_run() {
   AS_JAVA=$JAVA_HOME exec "$HOME_DIR/glassfish7/bin/asadmin" start-domain --verbose domain1
 }
@@ -113,6 +119,8 @@ wildfly39_prepare() {
   PORT=$(wildfly_offset_port)
   echo $((PORT - 8080)) >"$HOME_DIR/port.offset"
 }
+# Undertow closes the connection without an answer on a malformed chunk (README, Deploy)
+wildfly39_broken_chunk_answer() { echo closed; }
 wildfly39_run() {
   JAVA_HOME=$JAVA_HOME exec "$HOME_DIR/bin/standalone.sh" -b 127.0.0.1 -bmanagement 127.0.0.1 \
     -Djboss.socket.binding.port-offset="$(cat "$HOME_DIR/port.offset")"
