@@ -38,12 +38,15 @@ jetty12_run() {
 # A non-blocking read in an async request times out after connectionTimeout without a byte
 # (connectionUploadTimeout covers only the first dispatch), and Tomcat has no per-request knob:
 # raised to log.streamIdleSeconds + 30 s so a quiet `cmd | curl -T -` step survives, with
-# keepAliveTimeout kept at the usual 20 s between requests (docs/ingest.md).
+# keepAliveTimeout kept at the usual 20 s between requests (docs/ingest.md). The Host's
+# ErrorReportValve without report and server info, as README (Deploy, container errors) advises:
+# a request Tomcat refuses before choosing the WAR otherwise gets a page with its stack trace.
 tomcat_prepare() {
   tar xzf "$DIST" -C "$HOME_DIR" --strip-components=1
   sed -i -e 's/<Server port="8005"/<Server port="-1"/' \
     -e "s/<Connector port=\"8080\"/<Connector address=\"127.0.0.1\" port=\"$PORT\"/" \
     -e 's/connectionTimeout="20000"/connectionTimeout="1830000" keepAliveTimeout="20000"/' \
+    -e 's#unpackWARs="true" autoDeploy="true">#&<Valve className="org.apache.catalina.valves.ErrorReportValve" showReport="false" showServerInfo="false"/>#' \
     "$HOME_DIR/conf/server.xml"
   rm -rf "$HOME_DIR/webapps/"*
   cp "$WAR" "$HOME_DIR/webapps/ROOT.war" # ROOT.war is deployed at /
@@ -66,14 +69,19 @@ payara_prepare() {
   echo "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1" \
     >"$HOME_DIR/preboot.asadmin"
 }
+# Grizzly answers a request body it cannot read (a malformed chunk) itself, before the WAR:
+# 400 with an empty body (README, Deploy, container errors); the smoke suite checks that answer
+payara_broken_chunk_answer() { echo empty; }
 payara_run() {
   cd "$HOME_DIR" &&
     exec "$JAVA" -Xmx512m -jar payara-micro.jar --nocluster --port "$PORT" --contextroot / \
       --prebootcommandfile preboot.asadmin --rootdir "$HOME_DIR/root" --deploy tailboard.war
 }
 payara6_prepare() { payara_prepare; }
+payara6_broken_chunk_answer() { payara_broken_chunk_answer; }
 payara6_run() { payara_run; }
 payara7_prepare() { payara_prepare; }
+payara7_broken_chunk_answer() { payara_broken_chunk_answer; }
 payara7_run() { payara_run; }
 
 # ---- GlassFish 7: domain1 with its listeners moved to 127.0.0.1 and free ports;
@@ -90,6 +98,7 @@ glassfish7_prepare() {
     -e 's/address="0.0.0.0"/address="127.0.0.1"/g' "$xml"
   echo "$ADMIN_PORT" >"$HOME_DIR/admin.port"
 }
+glassfish7_broken_chunk_answer() { payara_broken_chunk_answer; } # Grizzly, as Payara
 glassfish7_run() {
   AS_JAVA=$JAVA_HOME exec "$HOME_DIR/glassfish7/bin/asadmin" start-domain --verbose domain1
 }
@@ -110,6 +119,8 @@ wildfly39_prepare() {
   PORT=$(wildfly_offset_port)
   echo $((PORT - 8080)) >"$HOME_DIR/port.offset"
 }
+# Undertow closes the connection without an answer on a malformed chunk (README, Deploy)
+wildfly39_broken_chunk_answer() { echo closed; }
 wildfly39_run() {
   JAVA_HOME=$JAVA_HOME exec "$HOME_DIR/bin/standalone.sh" -b 127.0.0.1 -bmanagement 127.0.0.1 \
     -Djboss.socket.binding.port-offset="$(cat "$HOME_DIR/port.offset")"

@@ -142,10 +142,14 @@ smoke() { # test class -> runs it against the container, output in smoke.log
   local quiet=${MATRIX_QUIET_SECONDS:-50}
   # a container whose quiet upload is a known, reported failure says so in containers.sh
   if declare -F "${NAME}_quiet_seconds" >/dev/null; then quiet=$("${NAME}_quiet_seconds"); fi
+  # how the container answers a body it cannot read, where it is not problem+json (containers.sh)
+  local broken_chunk=problem
+  if declare -F "${NAME}_broken_chunk_answer" >/dev/null; then broken_chunk=$("${NAME}_broken_chunk_answer"); fi
   timeout "$SMOKE_TIMEOUT" "$TEST_JAVA" -Xmx256m \
     -Dtailboard.it.baseUrl="http://127.0.0.1:$PORT" -Dtailboard.it.secret="$TAILBOARD_SECRET" \
     -Dtailboard.matrix.state="$DIR/state.json" \
     -Dtailboard.matrix.quietSeconds="$quiet" \
+    -Dtailboard.matrix.brokenChunk="$broken_chunk" \
     -jar "$DISTS/$(dist_file $CONSOLE_ARTIFACT)" execute --disable-banner --disable-ansi-colors --fail-if-no-tests --details=tree \
     --class-path "$ROOT/target/test-classes:$TEST_CLASSPATH" --select-class "$1" \
     >>"$DIR/smoke.log" 2>&1

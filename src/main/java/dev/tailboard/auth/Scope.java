@@ -1,5 +1,6 @@
 package dev.tailboard.auth;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -72,7 +73,7 @@ record Scope(boolean admin, List<String> publishGlobs, List<String> readGlobs) {
     return String.join(" ", words);
   }
 
-  Caller caller(String subject) {
-    return new Caller(subject, true, admin, publishGlobs, readGlobs);
+  Caller caller(String subject, Instant expiresAt) {
+    return new Caller(subject, true, admin, publishGlobs, readGlobs, expiresAt);
   }
 }

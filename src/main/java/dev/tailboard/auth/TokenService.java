@@ -114,7 +114,7 @@ public class TokenService {
       throw new InvalidTokenException("token expired");
     }
     Scope parsed = Scope.parseLenient(scope);
-    return new Verified(parsed.caller(subject), parsed.text(), expiresAt);
+    return new Verified(parsed.caller(subject, expiresAt), parsed.text(), expiresAt);
   }
 
   private boolean signatureValid(SignedJWT jwt) {

@@ -22,7 +22,8 @@ import jakarta.ws.rs.sse.SseEventSink;
 /**
  * Every build's lifecycle for dashboards, {@code /api/events}: an {@code event: build} with the
  * summary whenever a build is created or its status or steps change, for the builds the caller may
- * read. Live only: a dashboard that reconnects reloads the list from {@code GET /api/builds}.
+ * read. Live only: a dashboard that reconnects reloads the list from {@code GET /api/builds}. Ends
+ * when the caller's token expires.
  */
 @Path("/events")
 @RequestScoped
@@ -47,6 +48,6 @@ public class BuildFeedResource {
     StreamGate.admit(outputs, request);
     BuildStreamResource.open(sink, sse, config);
     SseDelivery delivery = new SseDelivery(sink, sse, encoder, ClientOutputs.output(request));
-    hub.subscribeAll(new VisibleBuilds(delivery, caller, access, json));
+    hub.subscribeAll(new VisibleBuilds(delivery, caller, access, json)).endBy(caller.expiresAt());
   }
 }

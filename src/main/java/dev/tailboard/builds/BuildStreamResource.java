@@ -28,7 +28,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A build's live event stream, {@code /api/builds/{id}/events}. The request thread only opens the
- * stream and subscribes; the hub hands every further event to the stream's non-blocking output.
+ * stream and subscribes; the hub hands every further event to the stream's non-blocking output. The
+ * stream ends when the caller's token expires.
  */
 @Path("/builds/{id}/events")
 @RequestScoped
@@ -93,8 +94,8 @@ public class BuildStreamResource {
 
   private void subscribe(long id, long afterId, SseEventSink sink, Sse sse) {
     try {
-      hub.subscribe(
-          id, afterId, new SseDelivery(sink, sse, encoder, ClientOutputs.output(request)));
+      hub.subscribe(id, afterId, new SseDelivery(sink, sse, encoder, ClientOutputs.output(request)))
+          .endBy(access.caller(security).expiresAt());
     } catch (NoSuchElementException e) {
       sink.close(); // deleted meanwhile
     }

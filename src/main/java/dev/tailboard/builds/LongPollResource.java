@@ -23,13 +23,16 @@ import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The long-poll fallback for clients where EventSource fails: answers at once when events after
- * {@code after} exist, else holds the request (no thread held) up to {@code wait} seconds.
+ * {@code after} exist, else holds the request (no thread held) up to {@code wait} seconds, or until
+ * the caller's token expires if that comes first.
  */
 @Path("/builds/{id}/poll")
 @RequestScoped
@@ -82,12 +85,26 @@ public class LongPollResource {
       response.resume(answer(id, from));
       return;
     }
-    response.setTimeout(wait, TimeUnit.SECONDS);
+    response.setTimeout(waitMillis(wait), TimeUnit.MILLISECONDS);
     response.setTimeoutHandler(
         r -> {
           hub.cancelAwait(id, wake);
           r.resume(answer(id, from));
         });
+  }
+
+  /**
+   * The wait, cut short by the caller's token expiring: a poll pending then is answered with what
+   * it has, as when its wait runs out, and the next poll with that token gets 401.
+   */
+  private long waitMillis(int wait) {
+    long millis = TimeUnit.SECONDS.toMillis(wait);
+    Instant expiry = access.caller(security).expiresAt();
+    if (expiry == null) {
+      return millis;
+    }
+    // at least 1: a timeout of 0 means none at all
+    return Math.max(1, Math.min(millis, Duration.between(Instant.now(), expiry).toMillis()));
   }
 
   private LastEventId parseAfter(String after, long newest) {

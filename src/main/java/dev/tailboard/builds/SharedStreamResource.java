@@ -24,6 +24,7 @@ import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -92,13 +93,16 @@ public class SharedStreamResource {
             encoder,
             ClientOutputs.output(request),
             config.integer(Setting.SSE_HEARTBEAT_SECONDS) * 1000L);
+    // every stream of the connection ends when the token expires, which ends the connection
+    Instant expiry = caller.expiresAt();
     for (Start s : starts) {
       if (!s.over()) {
-        subscribe(connection, s);
+        subscribe(connection, s, expiry);
       }
     }
     if (feed != null) {
-      hub.subscribeAll(new VisibleBuilds(connection.feed(feed), caller, access, json));
+      hub.subscribeAll(new VisibleBuilds(connection.feed(feed), caller, access, json))
+          .endBy(expiry);
     }
   }
 
@@ -115,7 +119,7 @@ public class SharedStreamResource {
     return new Start(r, build, from.afterId(), from.reset(), over);
   }
 
-  private void subscribe(SharedConnection connection, Start s) throws IOException {
+  private void subscribe(SharedConnection connection, Start s, Instant expiry) throws IOException {
     StreamRequest r = s.request();
     SharedConnection.Part part = connection.build(r, s.afterId());
     if (s.reset()) {
@@ -124,7 +128,7 @@ public class SharedStreamResource {
       connection.sendDirect(r.key(), r.build(), "build", json.write(s.build()));
     }
     try {
-      hub.subscribe(r.build(), s.afterId(), part);
+      hub.subscribe(r.build(), s.afterId(), part).endBy(expiry);
     } catch (NoSuchElementException e) {
       part.close(); // deleted meanwhile
     }

@@ -3,6 +3,7 @@ package dev.tailboard.hub;
 import dev.tailboard.store.EventStore;
 import dev.tailboard.store.StoredEvent;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -27,6 +28,10 @@ import java.util.logging.Logger;
  * events are merged; if it is still full, or over {@code queueBytes}, the connection is aborted and
  * the client resumes from the store with {@code Last-Event-ID}. A client that takes nothing for the
  * write deadline is aborted too.
+ *
+ * <p>A subscription of a caller whose token expires ends then ({@link #endBy}), checked on the
+ * hub's ticker like the write deadline: what the token allowed lasts no longer, and the client's
+ * reconnect with the same token is refused.
  */
 public final class Subscription {
 
@@ -78,6 +83,9 @@ public final class Subscription {
   private long lastOfferedAt;
   private volatile long lastWrite = System.currentTimeMillis();
 
+  /** When the stream ends (epoch millis), its caller's token expiring; 0: never. */
+  private volatile long endsAtMillis;
+
   Subscription(
       long topic,
       Delivery delivery,
@@ -126,6 +134,16 @@ public final class Subscription {
     if (started && lastSent >= endAtId) {
       closing = true;
       schedule();
+    }
+  }
+
+  /**
+   * Ends the stream at {@code deadline}, when its caller's token expires: the connection is closed
+   * at the first tick of the hub from then on, like a finished build's. Null: it never does.
+   */
+  public void endBy(Instant deadline) {
+    if (deadline != null) {
+      endsAtMillis = deadline.toEpochMilli();
     }
   }
 
@@ -187,8 +205,20 @@ public final class Subscription {
     }
   }
 
-  /** Aborts a connection whose client took nothing for the write deadline; beats when idle. */
+  /**
+   * Aborts a connection whose client took nothing for the write deadline; ends one whose caller's
+   * token expired; beats when idle.
+   */
   void tick(long now) {
+    long endsAt = endsAtMillis;
+    if (endsAt != 0 && now >= endsAt) {
+      synchronized (this) {
+        if (!closing) {
+          // closed, not aborted: what was handed to the connection still goes out
+          abandon(false);
+        }
+      }
+    }
     long blocked = delivery.blockedSince();
     if (blocked != 0 && now - blocked > limits.writeTimeoutMillis()) {
       metrics.onStalledWrite();

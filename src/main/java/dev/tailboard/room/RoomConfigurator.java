@@ -15,7 +15,6 @@ import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.net.InetSocketAddress;
-import java.time.Instant;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -65,20 +64,14 @@ public class RoomConfigurator extends ServerEndpointConfig.Configurator {
     var found = TokenLocator.find(request.getHeaders(), request.getParameterMap(), allowQuery);
     Caller caller = Caller.ANONYMOUS;
     String authError = null;
-    Instant expiresAt = null;
     if (found.isPresent()) {
       try {
-        TokenService.Verified verified =
-            CDI.current().select(TokenService.class).get().decode(found.get().token());
-        caller = verified.caller();
-        expiresAt = verified.expiresAt();
+        caller = CDI.current().select(TokenService.class).get().verify(found.get().token());
       } catch (InvalidTokenException e) {
         authError = e.getMessage();
       }
     }
-    record(
-        config.getUserProperties(),
-        new Handshake(caller, authError, expiresAt, clientAddress(config)));
+    record(config.getUserProperties(), new Handshake(caller, authError, clientAddress(config)));
   }
 
   /**

@@ -226,9 +226,9 @@ public class RoomService {
       return false;
     }
     holds.room = roomName;
-    if (hs.expiresAt() != null) {
+    if (hs.caller().expiresAt() != null) {
       // on the ping ticker, which never waits: the close itself runs on the blocking pool
-      long delay = Math.max(0, hs.expiresAt().toEpochMilli() - System.currentTimeMillis());
+      long delay = Math.max(0, hs.caller().expiresAt().toEpochMilli() - System.currentTimeMillis());
       try {
         holds.expiry =
             pinger.schedule(

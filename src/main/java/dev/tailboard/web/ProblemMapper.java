@@ -37,6 +37,10 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
               "Malformed JSON: " + cause.getMessage().lines().findFirst().orElse(""))
           .toResponse();
     }
+    if (BrokenBody.isCause(error)) {
+      LOG.log(Level.FINE, "Unreadable request body", error);
+      return ProblemException.badRequest(BrokenBody.DETAIL).toResponse();
+    }
     LOG.log(Level.SEVERE, "Unhandled error", error);
     return new ProblemException(500, "Internal server error", "The server failed; see its log.")
         .toResponse();

@@ -14,6 +14,7 @@ import dev.tailboard.store.StoredEvent;
 import dev.tailboard.store.TestStores;
 import dev.tailboard.web.Json;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -381,5 +382,34 @@ class EventHubTest {
     hub.tick(System.currentTimeMillis() + 15_000);
     manual.runAll();
     assertThat(d.heartbeats).isEqualTo(1);
+  }
+
+  @Test
+  void aSubscriptionEndsAtTheFirstTickFromItsCallersExpiryOnAndWithoutOneNever() {
+    running(1);
+    EventHub hub = hub(manual, 256, 500);
+    long expiry = System.currentTimeMillis() + 60_000;
+    FakeDelivery expiring = FakeDelivery.healthy();
+    hub.subscribe(BUILD, 0, expiring).endBy(Instant.ofEpochMilli(expiry));
+    FakeDelivery lasting = FakeDelivery.healthy();
+    hub.subscribe(BUILD, 0, lasting).endBy(null);
+    manual.runAll();
+
+    hub.tick(expiry - 1);
+    manual.runAll();
+    assertThat(expiring.closed).isZero();
+
+    hub.tick(expiry);
+    manual.runAll();
+    assertThat(expiring.ids()).containsExactly(1L, 2L); // what it had, then closed, not aborted
+    assertThat(expiring.closed).isEqualTo(1);
+    assertThat(expiring.aborted).isZero();
+    assertThat(lasting.closed).isZero();
+    assertThat(hub.subscriberCount()).isEqualTo(1);
+
+    publishLine(hub);
+    manual.runAll();
+    assertThat(expiring.ids()).containsExactly(1L, 2L);
+    assertThat(lasting.ids()).containsExactly(1L, 2L, 3L);
   }
 }

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tailboard.testing.Api;
+import dev.tailboard.testing.RawHttp;
+import dev.tailboard.testing.RawHttp.Answer;
 import dev.tailboard.testing.SseStream;
 import dev.tailboard.testing.WsClient;
 import java.io.IOException;
@@ -123,6 +125,33 @@ class ContainerSmoke {
       assertThat(resumed.of("reset")).isEmpty();
       assertThat(resumed.of("build")).isEmpty();
       assertThat(resumed.logLines()).isEqualTo(lines("s", 6, 4));
+    }
+  }
+
+  /**
+   * How this container answers a request body its HTTP layer cannot read ({@code
+   * NAME_broken_chunk_answer} in containers.sh): {@code problem}, it hands the error to the
+   * application, which answers problem+json; {@code empty}, it answers 400 itself with an empty
+   * body; {@code closed}, it closes the connection without an answer (README, Deploy, container
+   * errors).
+   */
+  static final String BROKEN_CHUNK = System.getProperty("tailboard.matrix.brokenChunk", "problem");
+
+  /**
+   * An error the container raises on the API (its HTTP layer cannot read the body) is answered as
+   * problem+json where the container lets the application answer, and never with a stack trace.
+   */
+  @Test
+  void aBodyTheContainerCannotReadOnTheApiIsAProblemOrItsDocumentedAnswer() {
+    Answer a = RawHttp.postMalformedChunk("/api/builds");
+    switch (BROKEN_CHUNK) {
+      case "problem" -> a.assertProblem(400);
+      case "empty" -> {
+        assertThat(a.status()).as("%s", a).isEqualTo(400);
+        assertThat(a.body()).as("%s", a).isEmpty();
+      }
+      case "closed" -> assertThat(a.status()).as("no answer at all: %s", a).isZero();
+      default -> throw new IllegalArgumentException("tailboard.matrix.brokenChunk=" + BROKEN_CHUNK);
     }
   }
 

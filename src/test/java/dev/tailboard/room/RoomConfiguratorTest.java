@@ -3,7 +3,6 @@ package dev.tailboard.room;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tailboard.auth.Caller;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +14,7 @@ class RoomConfiguratorTest {
 
   private static Handshake of(String subject) {
     Caller caller = new Caller(subject, true, false, List.of(), List.of("**"));
-    return new Handshake(caller, null, Instant.now().plusSeconds(60), "10.0.0.1");
+    return new Handshake(caller, null, "10.0.0.1");
   }
 
   @AfterEach

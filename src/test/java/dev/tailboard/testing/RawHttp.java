@@ -1,125 +1,137 @@
 package dev.tailboard.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
+import java.net.SocketException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * HTTP over a bare socket, for requests no well-behaved client library would send: a broken request
- * line, a lying {@code Content-Length}, headers that never end. Reads the answer (or the server
- * closing) within a deadline.
+ * One HTTP/1.1 exchange over a raw socket, for requests no HTTP client would send (a malformed
+ * request line, a bad {@code Content-Length}, a broken chunk): the error answers the container
+ * gives them are what the tests look at.
  */
-public final class RawHttp implements AutoCloseable {
+public final class RawHttp {
 
-  /** What came back: the status (0: the server closed without answering), headers and body. */
-  public record Answer(int status, String head, String body) {
-    /** The {@code Content-Type} header's value, lower-case, or "" when none. */
-    public String contentType() {
-      for (String line : head.split("\r\n")) {
-        int colon = line.indexOf(':');
-        if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("content-type")) {
-          return line.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
-        }
-      }
-      return "";
-    }
-  }
+  private RawHttp() {}
 
-  private final Socket socket = new Socket();
-  private final OutputStream out;
-  private final String hostHeader;
-
-  public RawHttp(String baseUrl) throws IOException {
-    URI base = URI.create(baseUrl);
-    socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5000);
-    out = socket.getOutputStream();
-    hostHeader = base.getHost() + ":" + base.getPort();
-  }
-
-  /** The {@code Host} header's value for this server. */
-  public String host() {
-    return hostHeader;
-  }
-
-  /** Sends these bytes as they are; the connection stays open. */
-  public RawHttp send(byte[] bytes) throws IOException {
-    out.write(bytes);
-    out.flush();
-    return this;
-  }
-
-  public RawHttp send(String text) throws IOException {
-    return send(text.getBytes(StandardCharsets.ISO_8859_1));
+  /**
+   * Sends {@code head} (request line and headers, without the blank line; {@code Host} and {@code
+   * Connection: close} are added) and {@code body} to the test server, and reads the answer until
+   * the server closes the connection.
+   */
+  public static Answer send(String head, String body) {
+    return send(head, body, false);
   }
 
   /**
-   * Reads the answer: everything until the server closes, the body's {@code Content-Length} is
-   * read, or {@code seconds} pass without a byte (then what came so far).
+   * POSTs a JSON body whose chunk size is no hex number: an error the container's HTTP layer raises
+   * while the application reads the body, so the application answers it.
    */
-  public Answer read(int seconds) throws IOException {
-    socket.setSoTimeout(seconds * 1000);
-    InputStream in = socket.getInputStream();
-    ByteArrayOutputStream got = new ByteArrayOutputStream();
-    byte[] buf = new byte[8192];
-    try {
-      for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-        got.write(buf, 0, n);
-        if (complete(got.toString(StandardCharsets.ISO_8859_1))) {
-          break;
-        }
+  public static Answer postMalformedChunk(String path) {
+    return send(
+        "POST "
+            + path
+            + " HTTP/1.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked",
+        "zz\r\n{}\r\n0\r\n\r\n");
+  }
+
+  /**
+   * Like {@link #send} and then shuts the socket's sending side, so the server sees the request end
+   * there: a body shorter than its {@code Content-Length} ends early rather than waits.
+   */
+  public static Answer sendAndEnd(String head, String body) {
+    return send(head, body, true);
+  }
+
+  private static Answer send(String head, String body, boolean end) {
+    URI base = URI.create(ItServer.baseUrl());
+    String request =
+        head
+            + "\r\nHost: "
+            + base.getHost()
+            + ":"
+            + base.getPort()
+            + "\r\nConnection: close\r\n\r\n"
+            + body;
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5000);
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      if (end) {
+        socket.shutdownOutput();
       }
-    } catch (SocketTimeoutException | java.net.SocketException quiet) {
-      // what came so far is the answer
-    }
-    return parse(got.toString(StandardCharsets.UTF_8));
-  }
-
-  private static boolean complete(String text) {
-    int end = text.indexOf("\r\n\r\n");
-    if (end < 0) {
-      return false;
-    }
-    Answer a = parse(text);
-    for (String line : a.head().split("\r\n")) {
-      if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-        return text.length() - end - 4 >= Integer.parseInt(line.substring(15).trim());
+      ByteArrayOutputStream answer = new ByteArrayOutputStream();
+      try {
+        socket.getInputStream().transferTo(answer);
+      } catch (SocketException reset) {
+        // a server that refuses a request may reset the connection once it has answered
       }
-    }
-    return false;
-  }
-
-  static Answer parse(String text) {
-    if (!text.startsWith("HTTP/")) {
-      return new Answer(0, "", text);
-    }
-    int end = text.indexOf("\r\n\r\n");
-    String head = end < 0 ? text : text.substring(0, end);
-    String body = end < 0 ? "" : text.substring(end + 4);
-    String[] statusLine = head.split("\r\n", 2)[0].split(" ");
-    return new Answer(Integer.parseInt(statusLine[1]), head, body);
-  }
-
-  /** Whether the server has closed the connection (a read sees the end within a second). */
-  public boolean closedByServer() throws IOException {
-    socket.setSoTimeout(1000);
-    try {
-      return socket.getInputStream().read() < 0;
-    } catch (SocketTimeoutException stillOpen) {
-      return false;
-    } catch (java.net.SocketException reset) {
-      return true;
+      return Answer.parse(answer.toString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
-  @Override
-  public void close() throws IOException {
-    socket.close();
+  /** An answer: status, headers as they came, body. */
+  public record Answer(int status, String headers, String body) {
+
+    static Answer parse(String raw) {
+      int end = raw.indexOf("\r\n\r\n");
+      String headers = end < 0 ? raw : raw.substring(0, end);
+      String body = end < 0 ? "" : raw.substring(end + 4);
+      String[] statusLine = headers.split("\r\n", 2)[0].split(" ");
+      int status = statusLine.length > 1 ? Integer.parseInt(statusLine[1]) : 0;
+      return new Answer(status, headers, body);
+    }
+
+    /** The value of a header, or "" when absent. */
+    public String header(String name) {
+      String prefix = name.toLowerCase(Locale.ROOT) + ":";
+      return headers
+          .lines()
+          .filter(l -> l.toLowerCase(Locale.ROOT).startsWith(prefix))
+          .map(l -> l.substring(prefix.length()).trim())
+          .findFirst()
+          .orElse("");
+    }
+
+    /** Nothing of the server's insides: no exception, no stack frame. */
+    public Answer assertNoStackTrace() {
+      assertThat(body)
+          .as("body of the answer %s", this)
+          .doesNotContain("Exception")
+          .doesNotContain("at java.")
+          .doesNotContainPattern("\\bat [a-z]+\\.[a-z]+\\.")
+          .doesNotContain("<pre>");
+      return this;
+    }
+
+    /** A problem+json of this status, with every field of the API's one error format. */
+    public Answer assertProblem(int expected) {
+      assertThat(status).as("status of %s", this).isEqualTo(expected);
+      assertThat(header("Content-Type"))
+          .as("Content-Type of %s", this)
+          .startsWith("application/problem+json");
+      JsonNode problem;
+      try {
+        problem = Api.JSON.readTree(body);
+      } catch (IOException e) {
+        throw new AssertionError("not JSON: " + body, e);
+      }
+      assertThat(problem.path("type").asText()).isNotBlank();
+      assertThat(problem.path("title").asText()).isNotBlank();
+      assertThat(problem.path("status").asInt()).isEqualTo(expected);
+      assertThat(problem.path("detail").asText()).isNotBlank();
+      return assertNoStackTrace();
+    }
   }
 }

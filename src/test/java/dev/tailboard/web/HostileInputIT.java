@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tailboard.testing.Api;
 import dev.tailboard.testing.Bystander;
 import dev.tailboard.testing.ItServer;
-import dev.tailboard.testing.RawHttp;
+import dev.tailboard.testing.RawConnection;
 import dev.tailboard.testing.SseStream;
 import dev.tailboard.testing.WarServer;
 import dev.tailboard.testing.WsClient;
@@ -626,10 +626,10 @@ class HostileInputIT {
   }
 
   private static String slowloris() throws Exception {
-    List<RawHttp> held = new ArrayList<>();
+    List<RawConnection> held = new ArrayList<>();
     try {
       for (int i = 0; i < 50; i++) {
-        RawHttp r = new RawHttp(base);
+        RawConnection r = new RawConnection(base);
         r.send("GET /api/health HTTP/1.1\r\nHost: " + r.host() + "\r\nX-Slow: ");
         held.add(r);
       }
@@ -639,7 +639,7 @@ class HostileInputIT {
           ? "others served while 50 held"
           : "health " + health.statusCode();
     } finally {
-      for (RawHttp r : held) {
+      for (RawConnection r : held) {
         r.close();
       }
     }
@@ -647,7 +647,7 @@ class HostileInputIT {
 
   private static String stalledUpload() throws Exception {
     long build = publisher.createBuild("calm-stall");
-    try (RawHttp r = new RawHttp(base)) {
+    try (RawConnection r = new RawConnection(base)) {
       r.send(
           "POST /api/builds/"
               + build
@@ -658,11 +658,11 @@ class HostileInputIT {
               + "\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
               + "a\r\nkept line\n\r\n"
               + "5\r\nhalf \r\n");
-      RawHttp.Answer a = r.read(20);
+      var a = r.read(20);
       String kept = publisher.get("/api/builds/" + build + "/log").body();
       return a.status()
           + " "
-          + kind(a.contentType(), a.body())
+          + kind(a.header("Content-Type"), a.body())
           + (kept.equals("kept line\n") ? ", complete line kept" : ", stored: " + kept);
     }
   }
