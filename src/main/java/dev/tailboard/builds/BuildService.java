@@ -110,7 +110,7 @@ public class BuildService {
    */
   public long afterIdForTail(Build build, int tail) {
     long firstLine = Math.max(1, build.lineCount() - tail + 1);
-    return store.readLogEvents(build.id(), firstLine, firstLine, 1).stream()
+    return store.readLogEvents(build.id(), firstLine, firstLine, 1, Long.MAX_VALUE).stream()
         .mapToLong(e -> e.id() - 1)
         .findFirst()
         .orElse(0);

@@ -1,5 +1,7 @@
 package dev.tailboard.builds;
 
+import dev.tailboard.config.Config;
+import dev.tailboard.config.Setting;
 import dev.tailboard.store.EventStore;
 import dev.tailboard.store.StoredEvent;
 import dev.tailboard.web.Json;
@@ -15,7 +17,7 @@ import java.util.List;
 @ApplicationScoped
 public class LogScanner {
 
-  /** Chunks read from the store per query. */
+  /** Log events read from the store per query, at most; {@code log.readPageBytes} bounds it too. */
   private static final int PAGE = 200;
 
   /** Receives each line; returns false to stop the scan. */
@@ -26,6 +28,7 @@ public class LogScanner {
 
   @Inject EventStore store;
   @Inject Json json;
+  @Inject Config config;
 
   /**
    * Visits lines {@code from}..{@code to} (inclusive) of build {@code buildId} in order, each once,
@@ -34,8 +37,10 @@ public class LogScanner {
    */
   public long scan(long buildId, long from, long to, LineVisitor visitor) throws IOException {
     long next = from;
+    // a page of 200 events of up to 256 KB each would be 50 MB: bounded in bytes too
+    long pageBytes = config.integer(Setting.LOG_READ_PAGE_BYTES);
     while (next <= to) {
-      List<StoredEvent> page = store.readLogEvents(buildId, next, to, PAGE);
+      List<StoredEvent> page = store.readLogEvents(buildId, next, to, PAGE, pageBytes);
       if (page.isEmpty()) {
         break;
       }

@@ -16,9 +16,13 @@ final class SearchBudget {
     this.deadline = System.nanoTime() + millis * 1_000_000;
   }
 
-  /** Takes one line from the budget; false when it is spent and the line is not to be scanned. */
+  /**
+   * Takes one line from the budget; false when it is spent and the line is not to be scanned. The
+   * first line is always taken, so a search that follows {@code next} moves on even when reading
+   * its first page alone took the whole time.
+   */
   boolean take() {
-    if (scanned >= maxLines || System.nanoTime() - deadline >= 0) {
+    if (scanned > 0 && (scanned >= maxLines || System.nanoTime() - deadline >= 0)) {
       return false;
     }
     scanned++;

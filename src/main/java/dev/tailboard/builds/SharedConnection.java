@@ -32,6 +32,7 @@ final class SharedConnection {
   private final SseEncoder encoder;
   private final ClientOutput output;
   private final long quietNanos;
+  private final int shares;
   private final Map<String, String> positions = new LinkedHashMap<>();
   private int open;
   private long lastWrite = System.nanoTime();
@@ -42,8 +43,10 @@ final class SharedConnection {
       Json json,
       SseEncoder encoder,
       ClientOutput output,
-      long heartbeatMillis) {
+      long heartbeatMillis,
+      int shares) {
     this.sink = sink;
+    this.shares = shares;
     this.sse = sse;
     this.json = json;
     this.encoder = encoder;
@@ -181,6 +184,12 @@ final class SharedConnection {
     @Override
     public void heartbeat() throws IOException {
       SharedConnection.this.heartbeat();
+    }
+
+    /** The connection's streams share one {@code sse.queueBytes}. */
+    @Override
+    public int queueShares() {
+      return shares;
     }
 
     @Override

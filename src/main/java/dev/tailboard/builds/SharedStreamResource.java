@@ -92,7 +92,8 @@ public class SharedStreamResource {
             json,
             encoder,
             ClientOutputs.output(request),
-            config.integer(Setting.SSE_HEARTBEAT_SECONDS) * 1000L);
+            config.integer(Setting.SSE_HEARTBEAT_SECONDS) * 1000L,
+            (int) starts.stream().filter(s -> !s.over()).count() + (feed == null ? 0 : 1));
     // every stream of the connection ends when the token expires, which ends the connection
     Instant expiry = caller.expiresAt();
     for (Start s : starts) {

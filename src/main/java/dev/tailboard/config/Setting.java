@@ -47,6 +47,7 @@ public enum Setting {
   LOG_MAX_CHUNK_LINES("log.maxChunkLines", "10000"),
   LOG_MAX_BODY_BYTES("log.maxBodyBytes", "16777216"),
   LOG_STREAM_IDLE_SECONDS("log.streamIdleSeconds", "1800"),
+  LOG_READ_PAGE_BYTES("log.readPageBytes", "1048576"),
   BUILDS_MAX_STEPS("builds.maxSteps", "1000"),
   BUILDS_MAX_NAME_CHARS("builds.maxNameChars", "200"),
   SEARCH_MAX_MATCHES("search.maxMatches", "1000"),

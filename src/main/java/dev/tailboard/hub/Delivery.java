@@ -42,6 +42,15 @@ public interface Delivery {
     return 0;
   }
 
+  /**
+   * How many subscriptions share this delivery's connection (the streams of one {@code
+   * /api/streams} connection): each may queue {@code 1/n} of {@code sse.queueBytes}, so a
+   * connection holds at most that many queued bytes however many streams it carries.
+   */
+  default int queueShares() {
+    return 1;
+  }
+
   /** Ends the connection once what was handed over has gone out. Never waits; never throws. */
   void close();
 

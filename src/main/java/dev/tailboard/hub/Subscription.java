@@ -59,6 +59,10 @@ public final class Subscription {
   private final ArrayDeque<Long> offeredAt = new ArrayDeque<>();
 
   private int queuedBytes;
+
+  /** This subscription's share of {@code sse.queueBytes} (see {@link Delivery#queueShares}). */
+  private final int queueBytes;
+
   private boolean started;
   private boolean scheduled;
   private boolean closing;
@@ -99,6 +103,7 @@ public final class Subscription {
     this.topic = topic;
     this.delivery = delivery;
     this.limits = limits;
+    this.queueBytes = Math.max(1, limits.queueBytes() / Math.max(1, delivery.queueShares()));
     this.writers = writers;
     this.replayers = replayers;
     this.merger = merger;
@@ -192,8 +197,7 @@ public final class Subscription {
   }
 
   private boolean full(StoredEvent event) {
-    return queue.size() >= limits.queueEvents()
-        || queuedBytes + event.weight() > limits.queueBytes();
+    return queue.size() >= limits.queueEvents() || queuedBytes + event.weight() > queueBytes;
   }
 
   private void add(StoredEvent event) {

@@ -70,9 +70,12 @@ public interface EventStore {
 
   /**
    * Log events that hold any line in {@code [fromLine, toLine]}, in line order, at most {@code
-   * limit}; callers page by asking again from the last line they got plus one.
+   * limit} and stopping after the one that reaches {@code maxBytes} (by {@link StoredEvent#weight};
+   * at least one while any remain); callers page by asking again from the last line they got plus
+   * one.
    */
-  List<StoredEvent> readLogEvents(long buildId, long fromLine, long toLine, int limit);
+  List<StoredEvent> readLogEvents(
+      long buildId, long fromLine, long toLine, int limit, long maxBytes);
 
   /**
    * Ids of finished builds (passed, failed, canceled, errored) that finished before {@code

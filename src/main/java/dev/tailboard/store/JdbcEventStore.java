@@ -239,9 +239,10 @@ public class JdbcEventStore implements EventStore {
   }
 
   @Override
-  public List<StoredEvent> readLogEvents(long buildId, long fromLine, long toLine, int limit) {
+  public List<StoredEvent> readLogEvents(
+      long buildId, long fromLine, long toLine, int limit, long maxBytes) {
     return queryEvents(
-        Long.MAX_VALUE,
+        maxBytes,
         "build_id = ? AND last_line >= ? AND first_line <= ? AND first_line > 0"
             + " ORDER BY last_line LIMIT ?",
         buildId,

@@ -108,7 +108,7 @@ class RetentionTest {
     boolean build = events.findBuild(id).isPresent();
     boolean history =
         !events.readEvents(id, 0, Long.MAX_VALUE, 100, Long.MAX_VALUE).isEmpty()
-            || !events.readLogEvents(id, 1, Long.MAX_VALUE, 100).isEmpty();
+            || !events.readLogEvents(id, 1, Long.MAX_VALUE, 100, Long.MAX_VALUE).isEmpty();
     boolean roomHistory =
         !rooms.after(room, 0, 100).isEmpty()
             || rooms.snapshot(room, "notes").version() != 0

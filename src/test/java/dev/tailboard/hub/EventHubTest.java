@@ -52,12 +52,16 @@ class EventHubTest {
   }
 
   private EventHub hub(EventStore store, Executor writers, int queueEvents, int replayPage) {
+    return hub(
+        store, writers, new HubLimits(queueEvents, 1 << 20, 10_000, 15_000, replayPage, 1 << 20));
+  }
+
+  private EventHub hub(EventStore store, Executor writers, HubLimits limits) {
     LogMerger merger = new LogMerger();
     merger.json = json;
     HubMetrics metrics = new HubMetrics();
     metrics.metrics = new Metrics();
     metrics.register();
-    HubLimits limits = new HubLimits(queueEvents, 1 << 20, 10_000, 15_000, replayPage, 1 << 20);
     return new EventHub(store, json, merger, metrics, limits, writers);
   }
 
@@ -178,6 +182,37 @@ class EventHubTest {
     manual.runAll();
     assertThat(d.ids()).containsExactlyElementsOf(upTo(26).subList(2, 26));
     assertThat(d.aborted).isZero();
+  }
+
+  @Test
+  void theStreamsOfOneConnectionShareItsQueueBytes() {
+    running(0);
+    EventHub hub =
+        hub(store, manual, new HubLimits(1_000_000, 64_000, 10_000, 15_000, 500, 1 << 20));
+    // each takes the first live event, then its client stops reading
+    FakeDelivery alone = new FakeDelivery(1);
+    FakeDelivery oneOfFour = new FakeDelivery(1);
+    oneOfFour.queueShares = 4;
+    hub.subscribe(BUILD, 1, alone);
+    hub.subscribe(BUILD, 1, oneOfFour);
+    manual.runAll();
+    int sharedCut = publishUntilCut(hub, oneOfFour);
+    assertThat(alone.aborted).as("the connection with the whole budget").isZero();
+    int aloneCut = sharedCut + publishUntilCut(hub, alone);
+    // merged log events hold a quarter of the bytes: about a quarter of the lines
+    assertThat(aloneCut).isBetween(3 * sharedCut, 5 * sharedCut);
+  }
+
+  /** Publishes lines that nobody reads until {@code d} is cut; returns how many. */
+  private int publishUntilCut(EventHub hub, FakeDelivery d) {
+    int lines = 0;
+    while (d.aborted == 0) {
+      assertThat(lines).as("lines published before the cut").isLessThan(100_000);
+      publishLine(hub);
+      lines++;
+      manual.runAll();
+    }
+    return lines;
   }
 
   @Test

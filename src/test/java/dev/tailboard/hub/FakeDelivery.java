@@ -17,6 +17,7 @@ final class FakeDelivery implements Delivery {
   int closed;
   int aborted;
   long blockedSince;
+  int queueShares = 1;
   private int room;
   private Runnable waiter;
 
@@ -69,6 +70,11 @@ final class FakeDelivery implements Delivery {
     if (room != Integer.MAX_VALUE) {
       room--;
     }
+  }
+
+  @Override
+  public int queueShares() {
+    return queueShares;
   }
 
   @Override

@@ -79,7 +79,8 @@ final class FakeStore implements EventStore {
   }
 
   @Override
-  public List<StoredEvent> readLogEvents(long buildId, long fromLine, long toLine, int limit) {
+  public List<StoredEvent> readLogEvents(
+      long buildId, long fromLine, long toLine, int limit, long maxBytes) {
     throw new UnsupportedOperationException();
   }
 

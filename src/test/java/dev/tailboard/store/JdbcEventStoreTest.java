@@ -208,6 +208,22 @@ class JdbcEventStoreTest {
   }
 
   @Test
+  void aPageOfLogEventsStopsAtItsByteBoundButNeverComesBackEmpty() {
+    long id = create(BODY, null, null).build().id();
+    for (int i = 1; i <= 5; i++) {
+      store.mutate(id, null, line("x".repeat(1000) + i));
+    }
+    // each event weighs about 1,065 bytes: a 2,000-byte page stops after the second
+    assertThat(store.readLogEvents(id, 1, 5, 100, 2_000))
+        .extracting(StoredEvent::firstLine)
+        .containsExactly(1L, 2L);
+    assertThat(store.readLogEvents(id, 3, 5, 100, 1))
+        .extracting(StoredEvent::firstLine)
+        .containsExactly(3L);
+    assertThat(store.readLogEvents(id, 1, 5, 100, Long.MAX_VALUE)).hasSize(5);
+  }
+
+  @Test
   void aRepeatedSeqWithAnotherBodyIsRefusedAndAppendsNothing() {
     long id = create(BODY, null, null).build().id();
     store.mutate(id, new ChunkSeq(1, "f1"), line("one"));
