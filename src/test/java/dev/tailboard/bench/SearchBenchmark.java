@@ -1,7 +1,6 @@
 package dev.tailboard.bench;
 
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,7 +9,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -52,6 +50,8 @@ public final class SearchBenchmark {
     long lineCount = lineCount(http, build);
     System.out.printf("published %,d lines in %.1f s%n", lineCount, publishSeconds);
     long heapStored = ServerProbe.heapAfterGc();
+    // what holds the stored log's memory, if asked (-Dbench.histogram=FILE)
+    ServerProbe.histogram(System.getProperty("bench.histogram"));
 
     SearchWalk none = SearchWalk.run(http, build, NO_MATCH, lineCount, maxRequests, timeout);
     System.out.println("no match: " + none);
@@ -145,14 +145,15 @@ public final class SearchBenchmark {
       throws Exception {
     long chunks = (lines + chunk - 1) / chunk;
     AtomicLong nextChunk = new AtomicLong();
-    ExecutorService pool = Executors.newFixedThreadPool(publishers, named("search-publisher"));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(publishers, BenchThreads.named("search-publisher"));
     List<Future<Void>> done = new ArrayList<>();
     for (int p = 0; p < publishers; p++) {
       done.add(
           pool.submit(
               () -> {
                 for (long c; (c = nextChunk.getAndIncrement()) < chunks - 1; ) {
-                  append(http, build, CiLogLines.chunk(c * chunk + 1, chunk));
+                  IngestBenchmark.append(http, build, CiLogLines.chunk(c * chunk + 1, chunk));
                 }
                 return null;
               }));
@@ -162,21 +163,8 @@ public final class SearchBenchmark {
     }
     pool.shutdown();
     long first = (chunks - 1) * chunk + 1;
-    append(http, build, CiLogLines.chunkEndingWith(first, (int) (lines - first + 1), AT_END));
-  }
-
-  private static void append(HttpClient http, long build, byte[] body) throws Exception {
-    HttpResponse<String> r =
-        http.send(
-            IngestBenchmark.request("/api/builds/" + build + "/log")
-                .header("Content-Type", "application/json")
-                .timeout(Duration.ofMinutes(2))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) {
-      throw new IllegalStateException("append: " + r.statusCode() + " " + r.body());
-    }
+    IngestBenchmark.append(
+        http, build, CiLogLines.chunkEndingWith(first, (int) (lines - first + 1), AT_END));
   }
 
   private static long lineCount(HttpClient http, long build) throws Exception {
@@ -188,15 +176,6 @@ public final class SearchBenchmark {
         .readTree(r.body())
         .get("lineCount")
         .asLong();
-  }
-
-  static java.util.concurrent.ThreadFactory named(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   /**
@@ -213,7 +192,7 @@ public final class SearchBenchmark {
         HttpClient http, long build, long lineCount, int n, int maxRequests, Duration timeout)
         throws Exception {
       Concurrent c = new Concurrent();
-      ExecutorService pool = Executors.newFixedThreadPool(n, named("search-walker"));
+      ExecutorService pool = Executors.newFixedThreadPool(n, BenchThreads.named("search-walker"));
       List<Future<SearchWalk>> futures = new ArrayList<>();
       long start = System.nanoTime();
       for (int i = 0; i < n; i++) {
