@@ -51,8 +51,8 @@ final class AnonymousClient implements AutoCloseable {
    * Asks for one more stream or poll past what it holds and returns the status the server answers
    * (-1: none within 10 s). The server answers a refusal at once; a 200 stream is closed again.
    */
-  int statusOfOneMore(String target) throws IOException {
-    try (Socket s = send(get(target, "text/event-stream"))) {
+  int statusOfOneMore(String target, String accept) throws IOException {
+    try (Socket s = send(get(target, accept))) {
       s.setSoTimeout(10_000);
       InputStream in = s.getInputStream();
       byte[] head = in.readNBytes("HTTP/1.1 200".length());
@@ -73,13 +73,6 @@ final class AnonymousClient implements AutoCloseable {
 
   List<Integer> watcherPorts() {
     return watchers.stream().map(StalledWsClient::localPort).toList();
-  }
-
-  List<Integer> allPorts() {
-    List<Integer> all = new ArrayList<>(streamPorts());
-    all.addAll(pollPorts());
-    all.addAll(watcherPorts());
-    return all;
   }
 
   /** Waits until each of {@code ports} was answered or is gone; returns how many were answered. */

@@ -52,7 +52,14 @@ public final class HostileClientBenchmark {
     HostilePublisher publisher = new HostilePublisher(builds, chunkLines, chatChars);
     publisher.joinRooms(seedChats);
     long heapBaseline = heapAfterGc();
-    System.out.printf("baseline: %.1f MiB%n", heapBaseline / MIB);
+    // the publisher's own: its room connections, and the rooms' hub subscriptions
+    ServerMetrics before = ServerMetrics.read();
+    System.out.printf(
+        "baseline: %.1f MiB; server holds %d WebSocket, %d SSE subscriptions, %d outputs%n",
+        heapBaseline / MIB,
+        before.wsConnections(),
+        before.sseConnections(),
+        before.outputConnections());
 
     AnonymousClient client = new AnonymousClient(base);
     for (int i = 0; i < streams; i++) {
@@ -64,18 +71,19 @@ public final class HostileClientBenchmark {
       client.openPoll(pollBuild, pollAfter);
     }
     long pollsWaiting = awaitPollsWaiting(polls);
-    int oneMoreStream = client.statusOfOneMore("/api/builds/" + builds.get(0) + "/events");
+    int oneMoreStream =
+        client.statusOfOneMore("/api/builds/" + builds.get(0) + "/events", "text/event-stream");
     int oneMorePoll =
-        client.statusOfOneMore("/api/builds/" + pollBuild + "/poll?after=" + pollAfter + "&wait=1");
+        client.statusOfOneMore(
+            "/api/builds/" + pollBuild + "/poll?after=" + pollAfter + "&wait=1", "*/*");
     System.out.printf(
         "%d of %d streams answered, %d polls waiting; one more stream: %d, one more poll: %d%n",
         streamsAnswered, streams, pollsWaiting, oneMoreStream, oneMorePoll);
     long heapOpen = heapAfterGc();
     System.out.printf("connections open, queues empty: %.1f MiB%n", heapOpen / MIB);
 
-    long start = System.nanoTime();
-    publisher.start();
-    IngestBenchmark.append(ServerProbe.http(), pollBuild, CiLogLines.chunk(11, pollChunkLines));
+    // watchers first: their welcome (the room's last 50 chats) is queued at hello, before the
+    // publisher's traffic, and the hold is timed from the publisher's start
     for (int i = 0; i < watchers; i++) {
       client.openWatcher(builds.get(i % buildCount));
     }
@@ -84,17 +92,30 @@ public final class HostileClientBenchmark {
       ws.sendText("{\"type\":\"hello\"}");
     }
     System.out.printf("%d of %d watchers answered and said hello%n", watchersAnswered, watchers);
+    long start = System.nanoTime();
+    publisher.start();
+    // on its own thread: answering 100 polls with a big chunk each takes the server a while
+    ExecutorService wake = Executors.newSingleThreadExecutor(BenchThreads.named("hostile-wake"));
+    Future<?> woken =
+        wake.submit(
+            () -> {
+              IngestBenchmark.append(
+                  ServerProbe.http(), pollBuild, CiLogLines.chunk(11, pollChunkLines));
+              return null;
+            });
 
-    Sample peak = hold(client, start, holdSeconds);
+    Sample peak = hold(client, before, start, holdSeconds);
     double heldSeconds = (System.nanoTime() - start) / 1e9;
-    Sample end = Sample.take(client, start, false);
+    Sample end = Sample.take(client, before, start, false);
     publisher.stop();
+    woken.get(2, TimeUnit.MINUTES);
+    wake.shutdown();
     client.close();
-    boolean drained = awaitServerDrained(Duration.ofSeconds(30));
+    boolean drained = awaitServerDrained(before, Duration.ofSeconds(30));
     long heapAfter = heapAfterGc();
     publisher.close();
 
-    long held = peak.streams + peak.polls + peak.watchers;
+    long held = peak.outputs + peak.ws;
     long idleConnections = streamsAnswered + pollsWaiting;
     System.out.println();
     System.out.println("| hostile client: figure | value |\n|---|---|");
@@ -127,26 +148,26 @@ public final class HostileClientBenchmark {
         heapOpen / MIB,
         peak.heap / MIB,
         heapAfter / MIB,
-        drained ? "" : " (the server still counted connections)");
+        drained ? "" : " (the server still counted some of its connections 30 s after it left)");
     System.out.printf(
-        "| at the peak (%.1f s into the hold) | %d streams, %d polls, %d watchers still"
-            + " established; server: %d SSE, %d WebSocket, %d streaming responses, %.1f MiB"
-            + " queued in outputs |%n",
+        "| at the peak (%.1f s into the hold) | the client's sockets still established: %d"
+            + " streams, %d polls, %d watchers; the server holds for it %d SSE subscriptions, %d"
+            + " streaming responses (SSE and polls), %d WebSockets, %.1f MiB queued in outputs |%n",
         peak.seconds,
         peak.streams,
         peak.polls,
         peak.watchers,
         peak.sse,
-        peak.ws,
         peak.outputs,
+        peak.ws,
         peak.queuedBytes / MIB);
     System.out.printf(
-        "| at the end of the hold (%.1f s) | %d streams, %d polls, %d watchers still"
-            + " established |%n",
-        end.seconds, end.streams, end.polls, end.watchers);
+        "| at the end of the hold (%.1f s) | the server holds for the client %d streaming"
+            + " responses, %d WebSockets |%n",
+        end.seconds, end.outputs, end.ws);
     System.out.printf(
         "| per connection, measured | %.1f KiB open and idle; %.1f KiB at the peak (over the %d"
-            + " still established then) |%n",
+            + " the server held then) |%n",
         (heapOpen - heapBaseline) / 1024.0 / Math.max(1, idleConnections),
         (peak.heap - heapBaseline) / 1024.0 / Math.max(1, held),
         held);
@@ -188,34 +209,42 @@ public final class HostileClientBenchmark {
   }
 
   /**
-   * Samples until every anonymous connection is gone or {@code holdSeconds} have passed since
-   * {@code start}; returns the sample with the most heap.
+   * Samples until the server holds none of the client's connections or {@code holdSeconds} have
+   * passed since {@code start}; returns the sample with the most heap.
    */
-  private static Sample hold(AnonymousClient client, long start, int holdSeconds) throws Exception {
+  private static Sample hold(
+      AnonymousClient client, ServerMetrics before, long start, int holdSeconds) throws Exception {
     long deadline = start + holdSeconds * 1_000_000_000L;
     Sample peak = null;
     while (System.nanoTime() < deadline) {
-      Sample s = Sample.take(client, start, true);
+      Sample s = Sample.take(client, before, start, true);
       System.out.println("  " + s);
       if (peak == null || s.heap > peak.heap) {
         peak = s;
+        // what the peak is made of, if asked (-Dbench.histogram=FILE; a second full GC)
+        ServerProbe.histogram(System.getProperty("bench.histogram"));
       }
-      if (s.streams + s.polls + s.watchers == 0) {
-        break; // the server cut everything: nothing more to hold
+      if (s.outputs + s.ws == 0) {
+        break; // the server let go of everything: nothing more to hold
       }
       // a full GC per sample pauses the server: leave it a second between them
-      awaitGone(client, Duration.ofSeconds(1));
+      awaitLetGo(before, Duration.ofSeconds(1));
     }
     return peak;
   }
 
-  /** Waits up to {@code max} for every anonymous connection to be gone; false if some remain. */
-  private static void awaitGone(AnonymousClient client, Duration max) {
+  /** Waits up to {@code max} for the server to hold none of the client's connections. */
+  private static void awaitLetGo(ServerMetrics before, Duration max) {
     try {
       Awaitility.await()
           .atMost(max)
           .pollInterval(Duration.ofMillis(200))
-          .until(() -> client.established(client.allPorts()) == 0);
+          .until(
+              () -> {
+                ServerMetrics m = ServerMetrics.read();
+                return m.outputConnections() <= before.outputConnections()
+                    && m.wsConnections() <= before.wsConnections();
+              });
     } catch (ConditionTimeoutException e) {
       // still held: the next sample
     }
@@ -233,7 +262,9 @@ public final class HostileClientBenchmark {
       long outputs,
       long queuedBytes) {
 
-    static Sample take(AnonymousClient client, long start, boolean withHeap) throws Exception {
+    /** The server's gauges count the client's connections above those of the baseline. */
+    static Sample take(AnonymousClient client, ServerMetrics before, long start, boolean withHeap)
+        throws Exception {
       long heap = withHeap ? heapAfterGc() : -1;
       ServerMetrics m = ServerMetrics.read();
       return new Sample(
@@ -242,17 +273,17 @@ public final class HostileClientBenchmark {
           client.established(client.streamPorts()),
           client.established(client.pollPorts()),
           client.established(client.watcherPorts()),
-          m.sseConnections(),
-          m.wsConnections(),
-          m.outputConnections(),
+          m.sseConnections() - before.sseConnections(),
+          m.wsConnections() - before.wsConnections(),
+          m.outputConnections() - before.outputConnections(),
           m.queuedOutputBytes());
     }
 
     @Override
     public String toString() {
       return String.format(
-          "%5.1f s: heap %7.1f MiB; established %d streams, %d polls, %d watchers; server %d SSE,"
-              + " %d WebSocket, %d outputs, %.1f MiB queued in outputs",
+          "%5.1f s: heap %7.1f MiB; established %d streams, %d polls, %d watchers; server holds"
+              + " for the client %d SSE, %d WebSocket, %d outputs, %.1f MiB queued in outputs",
           seconds, heap / MIB, streams, polls, watchers, sse, ws, outputs, queuedBytes / MIB);
     }
   }
@@ -334,8 +365,8 @@ public final class HostileClientBenchmark {
     return ServerMetrics.read().pollsWaiting();
   }
 
-  /** Waits until the server holds no SSE stream, long-poll or WebSocket any more. */
-  private static boolean awaitServerDrained(Duration max) {
+  /** Waits until the server holds no SSE stream, long-poll or WebSocket of the client any more. */
+  private static boolean awaitServerDrained(ServerMetrics before, Duration max) {
     try {
       Awaitility.await("server drained")
           .atMost(max)
@@ -344,8 +375,10 @@ public final class HostileClientBenchmark {
           .until(
               () -> {
                 ServerMetrics m = ServerMetrics.read();
-                // the publisher's own room connections are still open
-                return m.sseConnections() == 0 && m.outputConnections() == 0;
+                // the publisher's own room connections (and the rooms' subscriptions) stay
+                return m.sseConnections() <= before.sseConnections()
+                    && m.outputConnections() <= before.outputConnections()
+                    && m.wsConnections() <= before.wsConnections();
               });
       return true;
     } catch (ConditionTimeoutException e) {
