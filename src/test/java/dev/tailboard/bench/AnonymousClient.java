@@ -63,6 +63,11 @@ final class AnonymousClient implements AutoCloseable {
     }
   }
 
+  /** Whether it opened nothing (the control run). */
+  boolean isEmpty() {
+    return streams.isEmpty() && polls.isEmpty() && watchers.isEmpty();
+  }
+
   List<Integer> streamPorts() {
     return LoopbackSockets.ports(streams);
   }
