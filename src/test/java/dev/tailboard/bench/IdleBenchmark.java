@@ -140,14 +140,20 @@ public final class IdleBenchmark {
 
   /** The raw HTTP/1.1 request of an SSE stream, for clients that write their own bytes. */
   static String sseRequest(URI base, String target, String token) {
+    return getRequest(base, target, "text/event-stream", token);
+  }
+
+  /** A raw HTTP/1.1 GET; anonymous when {@code token} is null. */
+  static String getRequest(URI base, String target, String accept, String token) {
     return "GET "
         + target
         + " HTTP/1.1\r\nHost: "
         + base.getHost()
         + ":"
         + base.getPort()
-        + "\r\nAccept: text/event-stream\r\nAuthorization: Bearer "
-        + token
+        + "\r\nAccept: "
+        + accept
+        + (token == null ? "" : "\r\nAuthorization: Bearer " + token)
         + "\r\n\r\n";
   }
 

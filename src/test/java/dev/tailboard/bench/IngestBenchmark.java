@@ -262,6 +262,21 @@ public final class IngestBenchmark {
     }
   }
 
+  /** Appends one JSON chunk ({@code {"lines": [...]}}) to {@code build}; anything but 200 fails. */
+  static void append(HttpClient http, long build, byte[] body) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            request("/api/builds/" + build + "/log")
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofMinutes(2))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("append: " + r.statusCode() + " " + r.body());
+    }
+  }
+
   static long nowMicros() {
     Instant now = Instant.now();
     return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;

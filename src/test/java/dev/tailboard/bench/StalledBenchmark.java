@@ -9,15 +9,11 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
@@ -69,11 +65,13 @@ public final class StalledBenchmark {
       sockets.add(stall(base, target, token));
     }
     long opened = System.nanoTime();
-    int answered = awaitAnswered(sockets, base.getPort(), Duration.ofSeconds(15));
+    int answered =
+        LoopbackSockets.awaitAnswered(
+            LoopbackSockets.ports(sockets), base.getPort(), Duration.ofSeconds(15));
     long in = System.nanoTime();
     Phase with = Phase.measure(rate, chunk, seconds);
     double withinSeconds = (System.nanoTime() - in) / 1e9;
-    int held = established(sockets, base.getPort());
+    int held = LoopbackSockets.established(LoopbackSockets.ports(sockets), base.getPort());
     int ok = okAnswers(sockets, base.getPort());
     for (Socket s : sockets) {
       s.close();
@@ -268,81 +266,11 @@ public final class StalledBenchmark {
     return s;
   }
 
-  /** Waits until every socket has bytes from the server waiting, or is no longer established. */
-  private static int awaitAnswered(List<Socket> sockets, int serverPort, Duration max) {
-    int[] answered = {0};
-    try {
-      Awaitility.await()
-          .atMost(max)
-          .pollInterval(Duration.ofMillis(50))
-          .until(
-              () -> {
-                Map<Integer, long[]> table = tcp(serverPort);
-                int yes = 0;
-                int gone = 0;
-                for (Socket s : sockets) {
-                  long[] row = table.get(s.getLocalPort());
-                  if (row == null || row[0] != ESTABLISHED) {
-                    gone++;
-                  } else if (row[1] > 0) {
-                    yes++;
-                  }
-                }
-                answered[0] = yes;
-                return yes + gone == sockets.size();
-              });
-    } catch (ConditionTimeoutException e) {
-      // reported as the count answered by then, not as a failed run
-    }
-    return answered[0];
-  }
-
-  private static int established(List<Socket> sockets, int serverPort) throws IOException {
-    Map<Integer, long[]> table = tcp(serverPort);
-    int n = 0;
-    for (Socket s : sockets) {
-      long[] row = table.get(s.getLocalPort());
-      n += row != null && row[0] == ESTABLISHED ? 1 : 0;
-    }
-    return n;
-  }
-
-  private static final long ESTABLISHED = 1;
-
-  /**
-   * The load side's connections to the server: local port → {state, bytes in the receive queue},
-   * from the kernel's table (IPv4 and IPv6: the JDK opens dual-stack sockets).
-   */
-  private static Map<Integer, long[]> tcp(int serverPort) throws IOException {
-    Map<Integer, long[]> rows = new HashMap<>();
-    for (String file : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-      Path path = Path.of(file);
-      if (!Files.exists(path)) {
-        continue;
-      }
-      for (String line : Files.readAllLines(path)) {
-        String[] f = line.trim().split("\\s+");
-        if (f.length < 5 || !f[2].contains(":")) {
-          continue;
-        }
-        int remotePort = Integer.parseInt(f[2].substring(f[2].indexOf(':') + 1), 16);
-        if (remotePort != serverPort) {
-          continue;
-        }
-        int localPort = Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16);
-        long state = Long.parseLong(f[3], 16);
-        long rx = Long.parseLong(f[4].substring(f[4].indexOf(':') + 1), 16);
-        rows.put(localPort, new long[] {state, rx});
-      }
-    }
-    return rows;
-  }
-
   /** After the phase: how many stalled sockets had been answered 200 (the first bytes only). */
   private static int okAnswers(List<Socket> sockets, int serverPort) throws IOException {
     int ok = 0;
     byte[] expected = "HTTP/1.1 200".getBytes(StandardCharsets.US_ASCII);
-    Map<Integer, long[]> table = tcp(serverPort);
+    Map<Integer, long[]> table = LoopbackSockets.tcp(serverPort);
     for (Socket s : sockets) {
       long[] row = table.get(s.getLocalPort());
       if (row == null || row[1] == 0) {

@@ -38,6 +38,11 @@ public final class StalledWsClient implements AutoCloseable {
     out.flush();
   }
 
+  /** The local port of the socket: how the kernel's table of connections names it. */
+  public int localPort() {
+    return socket.getLocalPort();
+  }
+
   /** Sends one masked text frame (clients must mask); shorter than 64 KB. */
   public void sendText(String text) throws IOException {
     frame(0x81, text.getBytes(StandardCharsets.UTF_8));
