@@ -114,7 +114,10 @@ class HostileInputIT {
                       table.add(
                           "| %d | %s | %s | %d |"
                               .formatted(
-                                  table.size() + 1, c.name(), answer.replace("|", "\\|"), ms));
+                                  table.size() + 1,
+                                  c.name(),
+                                  visible(answer).replace("|", "\\|"),
+                                  ms));
                       assertThat(answer).as(c.name()).isEqualTo(c.expected());
                       bystander.check("calm-" + table.size());
                     }));
@@ -868,6 +871,15 @@ class HostileInputIT {
       }
     }
     return out.toByteArray();
+  }
+
+  /** {@code s} with its control characters written as escapes, for the table. */
+  private static String visible(String s) {
+    StringBuilder out = new StringBuilder();
+    s.chars()
+        .forEach(
+            c -> out.append(c < 0x20 ? String.format("\\u%04x", c) : String.valueOf((char) c)));
+    return out.toString();
   }
 
   private static String printable(String s) {
