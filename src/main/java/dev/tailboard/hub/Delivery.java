@@ -44,8 +44,9 @@ public interface Delivery {
 
   /**
    * How many subscriptions share this delivery's connection (the streams of one {@code
-   * /api/streams} connection): each may queue {@code 1/n} of {@code sse.queueBytes}, so a
-   * connection holds at most that many queued bytes however many streams it carries.
+   * /api/streams} connection): each may queue {@code 1/n} of {@code sse.queueBytes} (and always one
+   * event), so a connection holds at most that many queued bytes, plus one event per stream,
+   * however many streams it carries.
    */
   default int queueShares() {
     return 1;

@@ -196,8 +196,14 @@ public final class Subscription {
     add(event);
   }
 
+  /**
+   * Whether {@code event} would pass the queue's bounds. An empty queue takes any one event: a
+   * stream's share of a shared connection's bytes may be smaller than one log event (up to ~256
+   * KB), and a client that keeps up must not be cut for it.
+   */
   private boolean full(StoredEvent event) {
-    return queue.size() >= limits.queueEvents() || queuedBytes + event.weight() > queueBytes;
+    return queue.size() >= limits.queueEvents()
+        || (!queue.isEmpty() && queuedBytes + event.weight() > queueBytes);
   }
 
   private void add(StoredEvent event) {

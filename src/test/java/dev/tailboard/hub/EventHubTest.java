@@ -203,6 +203,28 @@ class EventHubTest {
     assertThat(aloneCut).isBetween(3 * sharedCut, 5 * sharedCut);
   }
 
+  @Test
+  void aStreamWithASmallShareStillTakesAnyOneEvent() {
+    running(0);
+    EventHub hub = hub(store, manual, new HubLimits(256, 64_000, 10_000, 15_000, 500, 1 << 20));
+    FakeDelivery oneOf51 = FakeDelivery.healthy();
+    oneOf51.queueShares = 51; // a share of 1,254 bytes
+    hub.subscribe(BUILD, 1, oneOf51);
+    manual.runAll();
+    String big = "x".repeat(20_000); // a log event far bigger than the share, as 10,000 lines make
+    hub.publish(
+        BUILD,
+        null,
+        b -> {
+          long id = b.lastEventId() + 1;
+          Build after = b.withProgress(b.status(), b.steps(), 1, id, null, null);
+          return new Mutation(after, List.of(new StoredEvent(BUILD, id, "log", big, 1, 1)), "{}");
+        });
+    manual.runAll();
+    assertThat(oneOf51.aborted).isZero();
+    assertThat(oneOf51.ids()).containsExactly(2L);
+  }
+
   /** Publishes lines that nobody reads until {@code d} is cut; returns how many. */
   private int publishUntilCut(EventHub hub, FakeDelivery d) {
     int lines = 0;
