@@ -120,6 +120,9 @@ function handle(type, data, eventId) {
       renderSteps();
       break;
     }
+    case 'mask':
+      refetchMasked(data.first, data.last);
+      break;
     case 'status':
       if (!summary) summary = { id: Number(id) };
       summary.status = data.status;
@@ -134,6 +137,20 @@ function handle(type, data, eventId) {
     default:
       break;
   }
+}
+
+/** Fetches again the lines a late-registered secret was masked in, where this page holds them. */
+async function refetchMasked(first, last) {
+  const held = view.held();
+  if (!held) return;
+  const from = Math.max(first, held[0]);
+  const to = Math.min(last, held[1]);
+  if (from > to) return;
+  const r = await fetch(api(`builds/${id}/log?from=${from}&to=${to}`), { cache: 'no-store' });
+  if (!r.ok) return;
+  const lines = (await r.text()).split('\n');
+  if (lines.length && lines[lines.length - 1] === '') lines.pop();
+  view.replace(from, lines);
 }
 
 function finish() {

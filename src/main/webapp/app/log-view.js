@@ -186,6 +186,36 @@ export class LogView {
     }
   }
 
+  /**
+   * Replaces the text of lines `first`.. (a `mask` event: the server masked a secret registered
+   * after these lines were sent); sections and line numbers stay as they are.
+   */
+  replace(first, lines) {
+    const ansi = new AnsiUp();
+    ansi.use_classes = false;
+    lines.forEach((raw, k) => {
+      const i = this.index(first + k);
+      if (i < 0) return;
+      const { shown } = splitCarriageReturns(raw);
+      const entry = this.lines[i];
+      if (entry.head) {
+        const plain = stripAnsi(shown);
+        const m = GROUP_START.exec(plain);
+        entry.head.title = m ? m[1].trim() || 'group' : plain.trim();
+      } else {
+        entry.html = ansi.ansi_to_html(shown);
+      }
+    });
+    this.render(true);
+  }
+
+  /** The first and last line numbers held, or null when none is. */
+  held() {
+    const numbered = this.lines.filter((l) => Number.isInteger(l.n));
+    if (!numbered.length) return null;
+    return [numbered[0].n, numbered[numbered.length - 1].n];
+  }
+
   add(line) {
     this.lines.push(line);
     if (this.shows(line.sec)) this.visible.push(this.lines.length - 1);

@@ -9,7 +9,7 @@
 // which tells this worker to drop its streams.
 
 const API = new URL('../api/', self.location.href);
-const TYPES = ['build', 'log', 'step', 'status', 'reset'];
+const TYPES = ['build', 'log', 'step', 'status', 'reset', 'mask'];
 const TERMINAL = new Set(['passed', 'failed', 'canceled', 'errored']);
 const FEED = '0'; // stream keys count up from 1 in base 36, so they never clash with it
 

@@ -6,7 +6,7 @@
 
 import { api } from './common.js';
 
-const TYPES = ['build', 'log', 'step', 'status', 'reset'];
+const TYPES = ['build', 'log', 'step', 'status', 'reset', 'mask'];
 
 let port = null;
 const subs = new Map(); // sub id -> { onEvent, onState }

@@ -48,6 +48,20 @@ public class TokenService {
     this.verifier = null;
   }
 
+  /**
+   * A key for another purpose derived from the signing key (HMAC-SHA256 of {@code label}): every
+   * node that shares the signing secret derives the same one, and it reveals nothing of the key.
+   */
+  byte[] derivedKey(String label) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(key.bytes(), "HmacSHA256"));
+      return mac.doFinal(label.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
+    }
+  }
+
   public String mint(String subject, String scope, Duration ttl) {
     return issue(subject, scope, ttl).token();
   }

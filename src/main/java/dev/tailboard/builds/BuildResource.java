@@ -39,6 +39,9 @@ public class BuildResource {
   /** The body of a status report. */
   public record StatusReport(String status) {}
 
+  /** The body of a secret registration. */
+  public record MaskValuesBody(List<String> values) {}
+
   @POST
   public Response create(NewBuild body, @HeaderParam("Idempotency-Key") String key) {
     if (body == null) {
@@ -99,5 +102,20 @@ public class BuildResource {
     }
     access.requirePublish(security, builds.find(id).project());
     return builds.status(id, body.status());
+  }
+
+  /**
+   * Registers secret values ({@code publish} scope): masked in every later line, in what is stored
+   * already, and in the build room's chat and notes.
+   */
+  @POST
+  @Path("{id}/masks")
+  public MaskReply masks(@PathParam("id") long id, MaskValuesBody body) {
+    if (body == null || body.values() == null || body.values().isEmpty()) {
+      throw ProblemException.badRequest(
+          "A JSON body {values: [\"...\"]} with one value or more is required");
+    }
+    access.requirePublish(security, builds.find(id).project());
+    return builds.registerMasks(id, body.values());
   }
 }

@@ -8,6 +8,7 @@ import dev.tailboard.store.ChunkSeq;
 import dev.tailboard.store.EventStore;
 import dev.tailboard.store.Mutation;
 import dev.tailboard.store.Outcome;
+import dev.tailboard.store.Rewritten;
 import dev.tailboard.store.StoredEvent;
 import dev.tailboard.web.Json;
 import dev.tailboard.web.ProblemException;
@@ -38,6 +39,7 @@ public class BuildService {
   @Inject EventStore store;
   @Inject Json json;
   @Inject Config config;
+  @Inject BuildMasks masks;
 
   /** Now, to the millisecond the store keeps, so a summary reads the same before and after. */
   static String now() {
@@ -157,18 +159,82 @@ public class BuildService {
         new LogCaps(
             config.longNumber(Setting.LOG_MAX_LINES_PER_BUILD),
             config.longNumber(Setting.LOG_MAX_BYTES_PER_BUILD));
-    List<String> lines = LogLines.splitAll(raw, maxBytes);
     ChunkSeq chunk =
         seq == null ? null : new ChunkSeq(seq, BodyFingerprint.ofChunk(raw, step, stream));
+    BuildMasks.Intake[] taken = new BuildMasks.Intake[1];
+    int[] masksBefore = new int[1];
     Outcome outcome =
         publish(
             id,
             chunk,
             build -> {
-              LogCaps.Fit fit = caps.fit(requireOpen(build), lines);
-              return logMutation(build, lines.subList(0, fit.lines()), step, stream, fit);
+              Build open = requireOpen(build);
+              // masked under the build row's lock, so no value registered meanwhile is missed
+              BuildMasks.Intake intake = masks.intake(open, raw);
+              taken[0] = intake;
+              masksBefore[0] = open.maskCount();
+              // split after masking: a value is never cut in two by the split
+              List<String> lines = LogLines.splitAll(intake.lines(), maxBytes);
+              Build counted = open.withMoreMasks(intake.added().size());
+              LogCaps.Fit fit = caps.fit(counted, lines);
+              Mutation m = logMutation(counted, lines.subList(0, fit.lines()), step, stream, fit);
+              return new Mutation(m.build(), m.events(), m.reply(), masks.seal(intake.added()));
             });
+    if (outcome.mutation() != null && !taken[0].added().isEmpty()) {
+      registered(id, masksBefore[0] + taken[0].added().size(), taken[0]);
+    }
     return json.read(outcome.reply(), AppendReply.class);
+  }
+
+  /**
+   * Registers secret values for a build, running or finished: from then on its appends are masked
+   * with them, what is stored already is rewritten, and subscribers that may have been sent a value
+   * get a {@code mask} event naming the lines to fetch again.
+   */
+  public MaskReply registerMasks(long id, List<String> values) {
+    BuildMasks.Intake[] taken = new BuildMasks.Intake[1];
+    int[] count = new int[1];
+    publish(
+        id,
+        null,
+        build -> {
+          var masker = masks.forBuild(build);
+          List<String> added = masks.fresh(build, masker, values);
+          taken[0] = new BuildMasks.Intake(List.of(), added, masker.plus(added));
+          Build updated = build.withMoreMasks(added.size());
+          count[0] = updated.maskCount();
+          return new Mutation(updated, List.of(), json.write(updated), masks.seal(added));
+        });
+    if (taken[0].added().isEmpty()) {
+      return new MaskReply(0, count[0], 0);
+    }
+    return new MaskReply(taken[0].added().size(), count[0], registered(id, count[0], taken[0]));
+  }
+
+  /** After a registration committed: masks the stored log, then tells the subscribers. */
+  private long registered(long id, int count, BuildMasks.Intake intake) {
+    masks.remember(id, count, intake.masker());
+    Rewritten rewritten = masks.rewrite(id, intake.masker());
+    if (rewritten.events() > 0) {
+      MaskEvent event =
+          new MaskEvent(intake.added().size(), rewritten.firstLine(), rewritten.lastLine());
+      publish(id, null, build -> maskMutation(build, event));
+    }
+    return rewritten.events();
+  }
+
+  private Mutation maskMutation(Build build, MaskEvent event) {
+    Events events = new Events(build);
+    events.add("mask", json.write(event), 0, 0);
+    Build updated =
+        build.withProgress(
+            build.status(),
+            build.steps(),
+            build.lineCount(),
+            events.lastId(),
+            build.startedAt(),
+            build.finishedAt());
+    return new Mutation(updated, events.list, json.write(event));
   }
 
   public Build step(long id, String name, String status) {

@@ -40,6 +40,7 @@ public class LogSearchResource {
    */
   public record Matches(String query, List<Match> matches, Long next) {}
 
+  @Inject BuildMasks masks;
   @Inject BuildService builds;
   @Inject Access access;
   @Inject Config config;
@@ -106,6 +107,8 @@ public class LogSearchResource {
           next[0] = n + 1;
           return matches.size() < want;
         });
-    return new Matches(q, matches, next[0] > 0 && next[0] <= end ? next[0] : null);
+    // the query is echoed masked too: a search for a secret gets no match and no copy of it
+    return new Matches(
+        masks.forBuild(build).mask(q), matches, next[0] > 0 && next[0] <= end ? next[0] : null);
   }
 }

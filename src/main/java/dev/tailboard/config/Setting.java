@@ -58,6 +58,10 @@ public enum Setting {
   RETENTION_DAYS("retention.days", "90"),
   RETENTION_INTERVAL_SECONDS("retention.intervalSeconds", "3600"),
   RETENTION_BATCH_SIZE("retention.batchSize", "100"),
+  MASKS_FILE("masks.file", ""),
+  MASKS_MAX_PER_BUILD("masks.maxPerBuild", "1000"),
+  MASKS_MAX_VALUE_CHARS("masks.maxValueChars", "4096"),
+  MASKS_CACHED_BUILDS("masks.cachedBuilds", "1000"),
   PUBLIC_URL("publicUrl", "");
 
   private final String key;

@@ -641,7 +641,11 @@ final class Room {
    * @throws InvalidChangeException if a change does not fit the document
    */
   synchronized void push(
-      RoomConnection conn, String doc, int version, List<Frames.Update> updates) {
+      RoomConnection conn,
+      String doc,
+      int version,
+      List<Frames.Update> updates,
+      dev.tailboard.masks.Masker masker) {
     refuseIfUnloaded();
     CollabDoc d = doc(doc);
     List<ChangeSet> changes = updates.stream().map(u -> parse(u.changes())).toList();
@@ -651,6 +655,7 @@ final class Room {
     }
     refuseIfTooLarge(d.text().length(), changes);
     String after = d.preview(changes);
+    refuseIfSecret(conn, doc, d, after, masker);
     long next = seq + 1;
     String frame = json.write(new Frames.DocUpdates(doc, version, updates, next));
     List<DocUpdate> rows = new ArrayList<>();
@@ -671,13 +676,33 @@ final class Room {
             conn,
             null,
             new DocStep(doc, version + updates.size(), after),
-            () -> push(conn, doc, version, updates)));
+            () -> push(conn, doc, version, updates, masker)));
     // The document moves on now, so the next push is checked against it; members see the
     // updates once they are durable.
     d.commit(updates, after);
     if (snapshot != null) {
       snapshotVersions.put(doc, snapshot.version());
     }
+  }
+
+  /**
+   * Refuses changes that would bring a registered secret value into the notes: nothing is stored or
+   * sent to the others, and the writer gets the document as it is ({@code doc.snapshot}), which
+   * takes the value out of its editor, then {@code error masked}. A value registered after it was
+   * written is not searched for again at every push: such a document stays editable.
+   */
+  private void refuseIfSecret(
+      RoomConnection conn,
+      String doc,
+      CollabDoc d,
+      String after,
+      dev.tailboard.masks.Masker masker) {
+    if (masker.isEmpty() || masker.mask(after) == after || masker.mask(d.text()) != d.text()) {
+      return;
+    }
+    conn.send(json.write(new Frames.DocSnapshot(doc, d.durableVersion(), d.durableText())));
+    throw new BadMessage(
+        "masked", "the notes may not hold a secret value registered for this build");
   }
 
   /**

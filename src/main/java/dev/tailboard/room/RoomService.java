@@ -4,11 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tailboard.auth.Caller;
 import dev.tailboard.builds.Build;
+import dev.tailboard.builds.BuildMasks;
 import dev.tailboard.config.Config;
 import dev.tailboard.config.Setting;
 import dev.tailboard.config.Threads;
 import dev.tailboard.hub.Delivery;
 import dev.tailboard.hub.EventHub;
+import dev.tailboard.masks.Masker;
 import dev.tailboard.net.ClientOutputs;
 import dev.tailboard.store.ClusterBus;
 import dev.tailboard.store.EventStore;
@@ -60,6 +62,18 @@ public class RoomService {
   private static final String TOMCAT_BLOCKING_SEND_TIMEOUT =
       "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
 
+  /** A build room's chat and notes are masked with the build's secret values; free rooms not. */
+  private Masker masker(Room room) {
+    java.util.regex.Matcher build = BUILD_ROOM.matcher(room.name);
+    if (!build.matches()) {
+      return Masker.none();
+    }
+    return builds
+        .findBuild(Long.parseLong(build.group(1)))
+        .map(masks::forBuild)
+        .orElse(Masker.none());
+  }
+
   /** The name of build {@code buildId}'s room. */
   public static String buildRoom(long buildId) {
     return "build-" + buildId;
@@ -75,6 +89,7 @@ public class RoomService {
   @Inject dev.tailboard.metrics.Metrics metrics;
   @Inject ClusterBus bus;
   @Inject ClientOutputs outputs;
+  @Inject BuildMasks masks;
 
   private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, RoomConnection> connections = new ConcurrentHashMap<>();
@@ -335,13 +350,16 @@ public class RoomService {
     switch (type) {
       case "hello" -> hello(conn, session, msg);
       case "ping" -> conn.send(json.write(new Frames.Pong()));
-      case "chat" -> conn.room.chat(conn, text(msg, "id", 100), text(msg, "text", 10_000));
+      case "chat" ->
+          conn.room.chat(
+              conn, text(msg, "id", 100), masker(conn.room).mask(text(msg, "text", 10_000)));
       case "point" -> conn.room.point(conn, number(msg, "line"), optionalNumber(msg, "build"));
       case "cursor" ->
           conn.room.cursor(
               conn, doc(conn, msg), (int) number(msg, "anchor"), (int) number(msg, "head"));
       case "doc.push" ->
-          conn.room.push(conn, doc(conn, msg), (int) number(msg, "version"), updates(msg));
+          conn.room.push(
+              conn, doc(conn, msg), (int) number(msg, "version"), updates(msg), masker(conn.room));
       case "doc.pull" -> conn.room.pull(conn, doc(conn, msg), (int) number(msg, "version"));
       default -> throw new BadMessage("unknown_type", "unknown type '" + type + "'");
     }

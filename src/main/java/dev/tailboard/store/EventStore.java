@@ -6,6 +6,7 @@ import dev.tailboard.builds.NewBuild;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The durable record of builds and their events. Every method returns only after what it wrote is
@@ -94,4 +95,18 @@ public interface EventStore {
    * sees it gone too. Returns how many builds were deleted.
    */
   int deleteFinished(List<Long> buildIds);
+
+  /**
+   * The sealed secret values registered for a build, in the order they were registered ({@link
+   * Mutation#sealedMasks}); as many as the committed build row's {@code maskCount}.
+   */
+  List<String> sealedMasks(long buildId);
+
+  /**
+   * Rewrites the data of a build's stored log events through {@code change}, oldest first, {@code
+   * pageRows} events per transaction, each page locked while it is rewritten. An event {@code
+   * change} returns unchanged is not written. Events appended after the call started may or may not
+   * be seen: the caller makes sure those are already written the new way.
+   */
+  Rewritten rewriteLogEvents(long buildId, UnaryOperator<String> change, int pageRows);
 }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /** {@link EventStore} on JDBC, in SQL that H2 and PostgreSQL both speak. */
 @ApplicationScoped
@@ -27,7 +28,7 @@ public class JdbcEventStore implements EventStore {
 
   private static final String BUILD_COLUMNS =
       "id, project, title, ref, commit_sha, url, status, steps, line_count, last_event_id,"
-          + " created_at, started_at, finished_at, log_bytes";
+          + " created_at, started_at, finished_at, log_bytes, mask_count";
   private static final TypeReference<List<Step>> STEPS = new TypeReference<>() {};
   private static final int EPOCH_LENGTH = 6;
 
@@ -159,6 +160,7 @@ public class JdbcEventStore implements EventStore {
             Instant.ofEpochMilli(now).toString(),
             null,
             null,
+            0,
             0);
     insertEvents(c, List.of(new StoredEvent(id, 1, "build", eventData.apply(created), 0, 0)));
     return created;
@@ -212,6 +214,7 @@ public class JdbcEventStore implements EventStore {
           }
           Mutation m = change.apply(current);
           insertEvents(c, m.events());
+          insertMasks(c, current, m.sealedMasks());
           updateBuild(c, m.build());
           if (chunk != null) {
             Jdbc.update(
@@ -299,11 +302,102 @@ public class JdbcEventStore implements EventStore {
     }
   }
 
+  /** Numbered on from the values the locked row counts, so every node reads them in one order. */
+  private static void insertMasks(Connection c, Build current, List<String> sealed)
+      throws SQLException {
+    if (sealed.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement q =
+        c.prepareStatement("INSERT INTO build_masks (build_id, n, sealed) VALUES (?, ?, ?)")) {
+      int n = current.maskCount();
+      for (String value : sealed) {
+        Jdbc.bind(q, current.id(), n++, value);
+        q.addBatch();
+      }
+      q.executeBatch();
+    }
+  }
+
+  @Override
+  public List<String> sealedMasks(long buildId) {
+    return jdbc.inTransaction(
+        c ->
+            Jdbc.query(
+                c,
+                "SELECT sealed FROM build_masks WHERE build_id = ? ORDER BY n",
+                rs -> rs.getString(1),
+                buildId));
+  }
+
+  @Override
+  public Rewritten rewriteLogEvents(long buildId, UnaryOperator<String> change, int pageRows) {
+    Rewritten total = Rewritten.NONE;
+    long after = 0;
+    while (true) {
+      long from = after;
+      Rewritten[] page = new Rewritten[1];
+      Long last =
+          jdbc.inTransaction(
+              c -> {
+                page[0] = rewritePage(c, buildId, from, change, pageRows);
+                return page[0].lastId();
+              });
+      total = total.plus(page[0]);
+      if (last == null) {
+        return total;
+      }
+      after = last;
+    }
+  }
+
+  /**
+   * One page of log events, locked while it is rewritten: two registrations rewriting at once take
+   * turns on each row, so the later one never writes back a row the earlier masked less.
+   */
+  private static Rewritten rewritePage(
+      Connection c, long buildId, long afterId, UnaryOperator<String> change, int pageRows)
+      throws SQLException {
+    List<Object[]> changed = new ArrayList<>();
+    Long lastId = null;
+    long first = 0;
+    long lastLine = 0;
+    try (PreparedStatement q =
+        c.prepareStatement(
+            "SELECT id, data, first_line, last_line FROM events WHERE build_id = ? AND id > ?"
+                + " AND first_line > 0 ORDER BY id LIMIT ? FOR UPDATE")) {
+      Jdbc.bind(q, buildId, afterId, pageRows);
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          lastId = rs.getLong(1);
+          String data = rs.getString(2);
+          String masked = change.apply(data);
+          if (!masked.equals(data)) {
+            changed.add(new Object[] {masked, buildId, lastId});
+            first = first == 0 ? rs.getLong(3) : Math.min(first, rs.getLong(3));
+            lastLine = Math.max(lastLine, rs.getLong(4));
+          }
+        }
+      }
+    }
+    if (!changed.isEmpty()) {
+      try (PreparedStatement u =
+          c.prepareStatement("UPDATE events SET data = ? WHERE build_id = ? AND id = ?")) {
+        for (Object[] row : changed) {
+          Jdbc.bind(u, row);
+          u.addBatch();
+        }
+        u.executeBatch();
+      }
+    }
+    return new Rewritten(changed.size(), first, lastLine, lastId);
+  }
+
   private void updateBuild(Connection c, Build b) throws SQLException {
     try (PreparedStatement q =
         c.prepareStatement(
             "UPDATE builds SET status = ?, steps = ?, line_count = ?, last_event_id = ?,"
-                + " started_at = ?, finished_at = ?, log_bytes = ? WHERE id = ?")) {
+                + " started_at = ?, finished_at = ?, log_bytes = ?, mask_count = ? WHERE id = ?")) {
       Jdbc.bind(
           q,
           b.status(),
@@ -313,6 +407,7 @@ public class JdbcEventStore implements EventStore {
           millis(b.startedAt()),
           millis(b.finishedAt()),
           b.logBytes(),
+          b.maskCount(),
           b.id());
       q.executeUpdate();
     }
@@ -364,7 +459,8 @@ public class JdbcEventStore implements EventStore {
                 instant(rs, "created_at"),
                 instant(rs, "started_at"),
                 instant(rs, "finished_at"),
-                rs.getLong("log_bytes")));
+                rs.getLong("log_bytes"),
+                rs.getInt("mask_count")));
       }
     }
     return builds;
@@ -424,6 +520,7 @@ public class JdbcEventStore implements EventStore {
           String in = Jdbc.inList(ids.length);
           Jdbc.update(c, "DELETE FROM events WHERE build_id IN " + in, ids);
           Jdbc.update(c, "DELETE FROM log_chunks WHERE build_id IN " + in, ids);
+          Jdbc.update(c, "DELETE FROM build_masks WHERE build_id IN " + in, ids);
           return Jdbc.update(c, "DELETE FROM builds WHERE id IN " + in, ids);
         });
   }

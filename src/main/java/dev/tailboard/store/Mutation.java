@@ -6,6 +6,14 @@ import java.util.List;
 /**
  * What one publish changes: the build's new summary and the events it appends, numbered from the
  * old {@code lastEventId + 1}. {@code reply} is the JSON answer to the publisher, kept with the
- * chunk's {@code seq} (if any) so that a retried chunk gets the same answer.
+ * chunk's {@code seq} (if any) so that a retried chunk gets the same answer. {@code sealedMasks}
+ * are secret values registered by this publish, sealed, stored in its transaction; the new summary
+ * counts them in {@code maskCount}.
  */
-public record Mutation(Build build, List<StoredEvent> events, String reply) {}
+public record Mutation(
+    Build build, List<StoredEvent> events, String reply, List<String> sealedMasks) {
+
+  public Mutation(Build build, List<StoredEvent> events, String reply) {
+    this(build, events, reply, List.of());
+  }
+}

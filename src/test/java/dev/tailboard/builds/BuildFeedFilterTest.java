@@ -20,7 +20,7 @@ class BuildFeedFilterTest {
   private StoredEvent summary(long id, String project) {
     Build b =
         new Build(
-            id, project, null, null, null, null, "queued", List.of(), 0, 1, "t", null, null, 0);
+            id, project, null, null, null, null, "queued", List.of(), 0, 1, "t", null, null, 0, 0);
     return new StoredEvent(id, 0, "build", json.write(b), 0, 0);
   }
 

@@ -12,7 +12,8 @@ class BuildTest {
   void theLogByteCountIsNotPartOfTheSummaryClientsSee() {
     Json json = new Json();
     Build build =
-        new Build(7, "p", null, null, null, null, "running", List.of(), 2, 3, "t", null, null, 99);
+        new Build(
+            7, "p", null, null, null, null, "running", List.of(), 2, 3, "t", null, null, 99, 0);
 
     String written = json.write(build);
 

@@ -14,7 +14,7 @@ class LogCapsTest {
 
   private static Build withLog(long lines, long bytes) {
     return new Build(
-        7, "p", null, null, null, null, "running", List.of(), lines, 1, "t", null, null, bytes);
+        7, "p", null, null, null, null, "running", List.of(), lines, 1, "t", null, null, bytes, 0);
   }
 
   @Test

@@ -90,6 +90,7 @@ class EventHubTest {
         "t",
         null,
         null,
+        0,
         0);
   }
 

@@ -8,6 +8,7 @@ import dev.tailboard.store.Created;
 import dev.tailboard.store.EventStore;
 import dev.tailboard.store.Mutation;
 import dev.tailboard.store.Outcome;
+import dev.tailboard.store.Rewritten;
 import dev.tailboard.store.StoredEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /** An in-memory store for the hub's tests; {@link #onRead} runs before every replay page read. */
 final class FakeStore implements EventStore {
@@ -91,6 +93,16 @@ final class FakeStore implements EventStore {
 
   @Override
   public int deleteFinished(List<Long> buildIds) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public List<String> sealedMasks(long buildId) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public Rewritten rewriteLogEvents(long buildId, UnaryOperator<String> change, int pageRows) {
     throw new UnsupportedOperationException();
   }
 }

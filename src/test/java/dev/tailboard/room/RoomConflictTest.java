@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tailboard.config.Config;
+import dev.tailboard.masks.Masker;
 import dev.tailboard.metrics.Metrics;
 import dev.tailboard.store.ClusterBus;
 import dev.tailboard.store.TestStores;
@@ -169,10 +170,12 @@ class RoomConflictTest {
   void aPushWhoseVersionAnotherNodeTookIsRejectedAndTheDocumentIsWhatIsStored() {
     Member ana = a.join("r", "ana");
     Member bob = b.join("r", "bob");
-    bob.conn.room.push(bob.conn, "notes", 0, List.of(new Frames.Update("bob", "[[0,\"b\"]]")));
+    bob.conn.room.push(
+        bob.conn, "notes", 0, List.of(new Frames.Update("bob", "[[0,\"b\"]]")), Masker.none());
     await().atMost(WAIT).until(() -> bob.of("doc.updates").size() == 1);
 
-    ana.conn.room.push(ana.conn, "notes", 0, List.of(new Frames.Update("ana", "[[0,\"a\"]]")));
+    ana.conn.room.push(
+        ana.conn, "notes", 0, List.of(new Frames.Update("ana", "[[0,\"a\"]]")), Masker.none());
     ana.conn.room.chat(ana.conn, "a-1", "after my push");
 
     await().atMost(WAIT).until(() -> ana.of("doc.reject").size() == 1);
@@ -188,7 +191,8 @@ class RoomConflictTest {
     JsonNode notes = cy.of("welcome").get(0).get("docs").get("notes");
     assertThat(notes.get("version").asInt()).isEqualTo(1);
     assertThat(notes.get("text").asText()).isEqualTo("b");
-    ana.conn.room.push(ana.conn, "notes", 1, List.of(new Frames.Update("ana", "[[1,\"a\"]]")));
+    ana.conn.room.push(
+        ana.conn, "notes", 1, List.of(new Frames.Update("ana", "[[1,\"a\"]]")), Masker.none());
     await().atMost(WAIT).until(() -> cy.of("doc.updates").size() == 1);
     assertThat(db.rooms().updates("r", "notes", 0)).hasSize(2);
   }
@@ -207,14 +211,16 @@ class RoomConflictTest {
     await().atMost(WAIT).until(() -> ana.of("presence").size() == 1);
 
     bob.conn.room.chat(bob.conn, "b-1", "hi");
-    bob.conn.room.push(bob.conn, "notes", 0, List.of(new Frames.Update("bob", "[[0,\"b\"]]")));
+    bob.conn.room.push(
+        bob.conn, "notes", 0, List.of(new Frames.Update("bob", "[[0,\"b\"]]")), Masker.none());
     bob.conn.room.point(bob.conn, 7, null);
     await().atMost(WAIT).until(() -> ana.of("doc.updates").size() == 1);
     assertThat(ana.of("chat")).hasSize(1);
     await().atMost(WAIT).until(() -> ana.of("point").size() == 1);
 
     // ana's node is now at version 1 too: her push on it is accepted
-    ana.conn.room.push(ana.conn, "notes", 1, List.of(new Frames.Update("ana", "[[1,\"a\"]]")));
+    ana.conn.room.push(
+        ana.conn, "notes", 1, List.of(new Frames.Update("ana", "[[1,\"a\"]]")), Masker.none());
     await().atMost(WAIT).until(() -> bob.of("doc.updates").size() == 2);
     assertThat(ana.of("doc.reject")).isEmpty();
 
@@ -289,7 +295,8 @@ class RoomConflictTest {
   void aPullFromAVersionTheNodeHasNotReadYetIsAnsweredFromTheStore() {
     Member ana = a.join("r", "ana");
     Member bob = b.join("r", "bob");
-    bob.conn.room.push(bob.conn, "notes", 0, List.of(new Frames.Update("bob", "[[0,\"b\"]]")));
+    bob.conn.room.push(
+        bob.conn, "notes", 0, List.of(new Frames.Update("bob", "[[0,\"b\"]]")), Masker.none());
     await().atMost(WAIT).until(() -> bob.of("doc.updates").size() == 1);
 
     // an editor synced to version 1 on node b comes back on node a, which has not read it

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tailboard.config.Config;
+import dev.tailboard.masks.Masker;
 import dev.tailboard.metrics.Metrics;
 import dev.tailboard.store.StoreException;
 import dev.tailboard.store.TestStores;
@@ -185,7 +186,13 @@ class RoomFailureTest {
     }
 
     void push(int version, String clientId, String changes) {
-      room().push(conn, Room.NOTES, version, List.of(new Frames.Update(clientId, changes)));
+      room()
+          .push(
+              conn,
+              Room.NOTES,
+              version,
+              List.of(new Frames.Update(clientId, changes)),
+              Masker.none());
     }
 
     boolean closedWithServerError() {
