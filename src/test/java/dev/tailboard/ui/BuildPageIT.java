@@ -254,6 +254,24 @@ class BuildPageIT {
   }
 
   @Test
+  void aSecretRegisteredAfterItWasShownVanishesFromThePage() {
+    long id = api.createBuild("ui/" + shortId());
+    String secret = "tok-" + shortId() + "-" + shortId();
+    open("/builds/" + id);
+    awaitBadge("live");
+    api.append(id, List.of("fetching", "curl -H 'Authorization: " + secret + "' https://x", "ok"));
+    awaitLive(() -> text(2).contains(secret));
+
+    api.postJson("/api/builds/" + id + "/masks", Map.of("values", List.of(secret)));
+
+    awaitTrue(() -> text(2).equals("curl -H 'Authorization: ***' https://x"));
+    assertThat(driver.findElement(By.id("log")).getText()).doesNotContain(secret);
+    assertThat(text(1)).isEqualTo("fetching");
+    assertThat(text(3)).isEqualTo("ok");
+    api.status(id, "failed");
+  }
+
+  @Test
   void stepsFoldAsSectionsWithTheirDuration() {
     long id = api.createBuild("ui/" + shortId());
     open("/builds/" + id);
