@@ -52,7 +52,9 @@ public class Database {
     hikari.setAutoCommit(true);
     HikariDataSource pool = new HikariDataSource(hikari);
     Flyway.configure().dataSource(pool).load().migrate();
-    if (embedded()) {
+    // only the files of the default URL are in the data directory: a configured H2 URL (in
+    // memory, or a file elsewhere) is the operator's, and the data directory may not even exist
+    if (config.string(Setting.DB_URL).isBlank()) {
       restrictDatabaseFiles(config.dataDir());
     }
     return pool;

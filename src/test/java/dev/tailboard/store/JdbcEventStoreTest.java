@@ -224,6 +224,35 @@ class JdbcEventStoreTest {
   }
 
   @Test
+  void sealedMasksAreStoredWithTheirCountAndReadInOrder() {
+    long id = create(BODY, null, null).build().id();
+    store.mutate(id, null, b -> new Mutation(b.withMoreMasks(2), List.of(), "", List.of("a", "b")));
+    store.mutate(id, null, b -> new Mutation(b.withMoreMasks(1), List.of(), "", List.of("c")));
+
+    assertThat(store.findBuild(id).orElseThrow().maskCount()).isEqualTo(3);
+    assertThat(store.sealedMasks(id)).containsExactly("a", "b", "c");
+  }
+
+  @Test
+  void aRewriteChangesOnlyTheLogEventsItChangesAcrossPagesAndReportsTheirLines() {
+    long id = create(BODY, null, null).build().id();
+    for (int i = 1; i <= 7; i++) {
+      store.mutate(id, null, line(i % 3 == 0 ? "secret " + i : "plain " + i));
+    }
+
+    Rewritten r = store.rewriteLogEvents(id, d -> d.replace("secret", "***"), 2);
+
+    assertThat(r.events()).isEqualTo(2);
+    assertThat(r.firstLine()).isEqualTo(3);
+    assertThat(r.lastLine()).isEqualTo(6);
+    assertThat(store.readEvents(id, 0, 100, 100, Long.MAX_VALUE))
+        .extracting(StoredEvent::data)
+        .containsExactly(
+            "{}", "plain 1", "plain 2", "*** 3", "plain 4", "plain 5", "*** 6", "plain 7");
+    assertThat(store.rewriteLogEvents(id, d -> d.replace("secret", "***"), 2).events()).isZero();
+  }
+
+  @Test
   void aRepeatedSeqWithAnotherBodyIsRefusedAndAppendsNothing() {
     long id = create(BODY, null, null).build().id();
     store.mutate(id, new ChunkSeq(1, "f1"), line("one"));
