@@ -9,8 +9,9 @@
 #   cluster three Tailboard nodes on one PostgreSQL behind nginx (bench/cluster.sh, run once,
 #           after the others, with its own servers): same-node vs cross-node latency, fan-out
 #           capacity of one node vs three, resume after kill -9 of a node
-# Builds what it needs (mvn test-compile, npm ci), starts the three servers on free ports of
-# 127.0.0.1 — Tailboard (mvn jetty:run, fresh H2 data directory), the bare-Jetty peer
+# Builds what it needs (./mvnw -Pbench test-compile: the benchmarks are in src/bench/java, compiled
+# only under the profile bench; npm ci), starts the three servers on free ports of
+# 127.0.0.1 — Tailboard (./mvnw jetty:run, fresh H2 data directory), the bare-Jetty peer
 # (BareJettyPeer) and the Node peer (bench/node-peer, npm ws) — then runs each scenario against
 # each server in turn (a fresh load JVM each time, servers interleaved per scenario), and writes
 # target/bench/results.{json,csv,md,svg}. With BENCH_WRITE_DOCS=1 it also copies the chart to
@@ -44,8 +45,8 @@ results=$out/results.jsonl
 : >"$results"
 
 echo "== build"
-mvn -q -B test-compile -Dspotless.check.skip=true
-mvn -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$out/classpath.txt"
+./mvnw -q -B -Pbench test-compile -Dspotless.check.skip=true
+./mvnw -q -B -Pbench dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$out/classpath.txt"
 (cd bench/node-peer && npm ci --no-audit --no-fund --loglevel=error)
 cp="target/test-classes:target/classes:$(cat "$out/classpath.txt")"
 
@@ -71,7 +72,7 @@ for s in $SERVERS; do
     tailboard)
       # Every load client comes from 127.0.0.1: the idle scenario holds 16,000 connections, far
       # past the default of 1,000 per client address.
-      MAVEN_OPTS="-Xmx${BENCH_SERVER_HEAP:-1g} ${BENCH_SERVER_JVM:-}" mvn -q -B jetty:run \
+      MAVEN_OPTS="-Xmx${BENCH_SERVER_HEAP:-1g} ${BENCH_SERVER_JVM:-}" ./mvnw -q -B -Pbench jetty:run \
         -Dspotless.check.skip=true -Djetty.http.port="${port[$s]}" -Djetty.http.host=127.0.0.1 \
         -Dtailboard.dataDir="$data" -Dtailboard.secret="$secret" \
         -Dtailboard.limits.connectionsPerClient=100000 -Dtailboard.rooms.maxPerClient=100000 \

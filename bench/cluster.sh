@@ -9,8 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p target/bench
-mvn -q -B package -DskipTests -Dspotless.check.skip=true
-mvn -q -B dependency:build-classpath -Dmdep.includeScope=test \
+./mvnw -q -B -Pbench package -DskipTests -Dspotless.check.skip=true
+./mvnw -q -B -Pbench dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile=target/bench/classpath.txt
 ulimit -n "$(ulimit -Hn)"
 java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/bench/classpath.txt)" \

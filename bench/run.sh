@@ -11,10 +11,10 @@ data=$(mktemp -d)
 secret=bench-secret-0123456789abcdef0123456789
 log=target/bench-server.log
 mkdir -p target
-mvn -q -B test-compile -Dspotless.check.skip=true
+./mvnw -q -B -Pbench test-compile -Dspotless.check.skip=true
 # every load client comes from 127.0.0.1: the room benchmark's sockets and rooms alone pass the
 # per-address defaults (1,000 connections, 20 rooms)
-MAVEN_OPTS="-Xmx${BENCH_SERVER_HEAP:-1g}" mvn -q -B jetty:run -Dspotless.check.skip=true \
+MAVEN_OPTS="-Xmx${BENCH_SERVER_HEAP:-1g}" ./mvnw -q -B -Pbench jetty:run -Dspotless.check.skip=true \
   -Djetty.http.port="$port" -Djetty.http.host=127.0.0.1 \
   -Dtailboard.dataDir="$data" -Dtailboard.secret="$secret" \
   -Dtailboard.limits.connectionsPerClient=100000 -Dtailboard.rooms.maxPerClient=100000 \
@@ -22,6 +22,6 @@ MAVEN_OPTS="-Xmx${BENCH_SERVER_HEAP:-1g}" mvn -q -B jetty:run -Dspotless.check.s
   >"$log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
-MAVEN_OPTS="-Xmx2g" mvn -q -B exec:java -Dspotless.check.skip=true -Dexec.classpathScope=test \
+MAVEN_OPTS="-Xmx2g" ./mvnw -q -B -Pbench exec:java -Dspotless.check.skip=true -Dexec.classpathScope=test \
   -Dexec.mainClass="$main" -Dbench.serverPid="$server" \
   -Dtailboard.it.baseUrl="http://127.0.0.1:$port" -Dtailboard.it.secret="$secret" "$@"

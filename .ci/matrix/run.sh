@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The container matrix: deploys the WARs that `mvn -B verify` built (target/tailboard.war,
+# The container matrix: deploys the WARs that `./mvnw -B verify` built (target/tailboard.war,
 # target/tailboard-ee.war) to each container of containers.sh, fetched from Maven Central, on a
 # free port of 127.0.0.1, and runs the smoke suite (dev.tailboard.matrix.ContainerSmoke) against
 # it; then restarts the container on the same data directory and runs ContainerRestartSmoke.
@@ -73,7 +73,7 @@ dist_file() { # g:a:v:type -> its file name
 }
 fetch() {
   [ -f "$DISTS/$(dist_file "$1")" ] && return 0
-  mvn -B -q "$DEPENDENCY_PLUGIN:copy" -Dartifact="$1" -DoutputDirectory="$DISTS" \
+  "$ROOT/mvnw" -B -q "$DEPENDENCY_PLUGIN:copy" -Dartifact="$1" -DoutputDirectory="$DISTS" \
     >"$OUT/fetch.log" 2>&1 || { cat "$OUT/fetch.log"; return 1; }
 }
 
@@ -250,9 +250,9 @@ run_container() { # line of CONTAINERS, attempt (1, or 2 after a failure)
 T0=$(now)
 mkdir -p "$DISTS"
 for w in tailboard.war tailboard-ee.war; do
-  [ -f "target/$w" ] || { say "target/$w missing: run mvn -B verify first"; exit 1; }
+  [ -f "target/$w" ] || { say "target/$w missing: run ./mvnw -B verify first"; exit 1; }
 done
-[ -d target/test-classes/dev/tailboard/matrix ] || { say "test classes missing: run mvn -B verify first"; exit 1; }
+[ -d target/test-classes/dev/tailboard/matrix ] || { say "test classes missing: run ./mvnw -B verify first"; exit 1; }
 
 selected=()
 for line in "${CONTAINERS[@]}"; do
@@ -267,7 +267,7 @@ for line in "${selected[@]}"; do
   IFS='|' read -r _ artifact _ <<<"$line"
   fetch "$artifact" || say "could not fetch $artifact"
 done
-mvn -B -q "$DEPENDENCY_PLUGIN:build-classpath" -Dmdep.includeScope=test \
+"$ROOT/mvnw" -B -q "$DEPENDENCY_PLUGIN:build-classpath" -Dmdep.includeScope=test \
   -Dmdep.outputFile="$OUT/test.classpath" >"$OUT/fetch.log" 2>&1 || { cat "$OUT/fetch.log"; exit 1; }
 # JUnit itself comes with the console launcher
 TEST_CLASSPATH=$(tr ':' '\n' <"$OUT/test.classpath" | grep -v '/org/junit/' | paste -sd:)

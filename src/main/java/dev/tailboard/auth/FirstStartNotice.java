@@ -52,7 +52,8 @@ public class FirstStartNotice {
             DemoSnippet.followLine(baseUrl));
   }
 
-  static String baseUrl(Config config) {
+  /** The server's address as a user should type it: {@code public.url}, else localhost. */
+  public static String baseUrl(Config config) {
     String publicUrl = config.string(Setting.PUBLIC_URL).strip();
     if (!publicUrl.isEmpty()) {
       return publicUrl.replaceAll("/+$", "");
