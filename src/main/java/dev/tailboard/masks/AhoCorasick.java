@@ -1,13 +1,10 @@
 package dev.tailboard.masks;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * Aho–Corasick automaton over {@code char}s: finds every occurrence of every pattern in one pass,
@@ -62,84 +59,102 @@ final class AhoCorasick {
   private final int patterns;
 
   AhoCorasick(Collection<String> patterns) {
-    TreeSet<Character> alphabet = new TreeSet<>();
     List<String> distinct = new ArrayList<>();
-    for (String p : new java.util.LinkedHashSet<>(patterns)) {
+    int chars = 0;
+    for (String p : new LinkedHashSet<>(patterns)) {
       if (!p.isEmpty()) {
         distinct.add(p);
-        for (int i = 0; i < p.length(); i++) {
-          alphabet.add(p.charAt(i));
-        }
+        chars += p.length();
       }
     }
     this.patterns = distinct.size();
-    int wide = (int) alphabet.stream().filter(c -> c >= 128).count();
-    wideChars = new char[wide];
-    wideClass = new int[wide];
+
+    // the alphabet: every char of a pattern, sorted and numbered from 1
+    char[] all = new char[chars];
+    int n = 0;
+    for (String p : distinct) {
+      p.getChars(0, p.length(), all, n);
+      n += p.length();
+    }
+    Arrays.sort(all);
     int next = 1;
-    int w = 0;
-    for (char c : alphabet) {
+    int wide = 0;
+    char[] wideAll = new char[chars];
+    int[] wideAllClass = new int[chars];
+    for (int i = 0; i < n; i++) {
+      char c = all[i];
+      if (i > 0 && all[i - 1] == c) {
+        continue;
+      }
       if (c < 128) {
         asciiClass[c] = next++;
       } else {
-        wideChars[w] = c;
-        wideClass[w++] = next++;
+        wideAll[wide] = c;
+        wideAllClass[wide++] = next++;
       }
     }
+    wideChars = Arrays.copyOf(wideAll, wide);
+    wideClass = Arrays.copyOf(wideAllClass, wide);
     classes = next;
 
-    // the trie, with its edges in a map while it grows
-    Map<Long, Integer> edges = new HashMap<>();
-    List<Integer> ownLength = new ArrayList<>();
-    List<Integer> depth = new ArrayList<>();
-    ownLength.add(0);
-    depth.add(0);
+    // the trie; while it grows a state's children are a linked list (siblings are few but at the
+    // root, and the root's are found once per pattern)
+    int capacity = chars + 1;
+    int[] firstChild = new int[capacity];
+    int[] sibling = new int[capacity];
+    int[] edge = new int[capacity];
+    int[] ownLength = new int[capacity];
+    int[] depth = new int[capacity];
+    Arrays.fill(firstChild, NONE);
+    int states = 1;
     for (String p : distinct) {
       int s = 0;
       for (int i = 0; i < p.length(); i++) {
-        long key = ((long) s << 20) | classOf(p.charAt(i));
-        Integer t = edges.get(key);
-        if (t == null) {
-          t = ownLength.size();
-          ownLength.add(0);
-          depth.add(i + 1);
-          edges.put(key, t);
+        int c = classOf(p.charAt(i));
+        int t = firstChild[s];
+        while (t != NONE && edge[t] != c) {
+          t = sibling[t];
+        }
+        if (t == NONE) {
+          t = states++;
+          edge[t] = c;
+          depth[t] = i + 1;
+          sibling[t] = firstChild[s];
+          firstChild[s] = t;
         }
         s = t;
       }
-      ownLength.set(s, p.length());
+      ownLength[s] = p.length();
     }
-    int states = ownLength.size();
-    own = new int[states];
-    for (int s = 0; s < states; s++) {
-      own[s] = ownLength.get(s);
-    }
+    own = Arrays.copyOf(ownLength, states);
 
-    long[] sorted = new long[edges.size()];
-    int e = 0;
-    for (Long key : edges.keySet()) {
-      sorted[e++] = key;
-    }
-    Arrays.sort(sorted);
+    // children as sorted arrays
     first = new int[states + 1];
-    label = new int[sorted.length];
-    target = new int[sorted.length];
-    for (int i = 0; i < sorted.length; i++) {
-      int s = (int) (sorted[i] >>> 20);
-      first[s + 1]++;
-      label[i] = (int) (sorted[i] & 0xFFFFF);
-      target[i] = edges.get(sorted[i]);
-    }
+    label = new int[states - 1];
+    target = new int[states - 1];
+    int at = 0;
     for (int s = 0; s < states; s++) {
-      first[s + 1] += first[s];
+      first[s] = at;
+      for (int t = firstChild[s]; t != NONE; t = sibling[t]) {
+        // insertion by label: lists are short but at the root
+        int i = at++;
+        while (i > first[s] && label[i - 1] > edge[t]) {
+          label[i] = label[i - 1];
+          target[i] = target[i - 1];
+          i--;
+        }
+        label[i] = edge[t];
+        target[i] = t;
+      }
     }
+    first[states] = at;
 
     // dense rows for the root and depth 1; they are filled in breadth-first order below
     denseRow = new int[states];
     Arrays.fill(denseRow, NONE);
     int rows = 0;
     for (int s = 0; s < states; s++) {
-      if (depth.get(s) <= 1) {
+      if (depth[s] <= 1) {
         denseRow[s] = rows++;
       }
     }
@@ -149,17 +164,18 @@ final class AhoCorasick {
     longest = new int[states];
     outLink = new int[states];
     Arrays.fill(outLink, NONE);
-    ArrayDeque<Integer> queue = new ArrayDeque<>();
-    queue.add(0);
-    while (!queue.isEmpty()) {
-      int s = queue.poll();
+    int[] queue = new int[states];
+    int head = 0;
+    int tail = 1;
+    while (head < tail) {
+      int s = queue[head++];
       for (int i = first[s]; i < first[s + 1]; i++) {
         int t = target[i];
         int f = s == 0 ? 0 : next(fail[s], label[i]);
         fail[t] = f;
         longest[t] = own[t] != 0 ? own[t] : longest[f];
         outLink[t] = own[f] != 0 ? f : outLink[f];
-        queue.add(t);
+        queue[tail++] = t;
       }
       if (denseRow[s] != NONE) {
         // complete the row now: fail[s] is shallower, so its transitions are already final
