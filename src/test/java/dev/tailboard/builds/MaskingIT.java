@@ -87,7 +87,8 @@ class MaskingIT {
     List<String> replay = replayLines(id);
     assertThat(replay).hasSize(5).noneMatch(l -> l.contains(secret));
     assertThat(replay.get(1)).isEqualTo("token=*** was echoed");
-    assertThat(replay.get(3)).isEqualTo("b64 ***");
+    // the characters at the ends also encode the bytes around the value: they stay
+    assertThat(replay.get(3)).matches("b64 [A-Za-z0-9+/]{0,3}\\*\\*\\*[A-Za-z0-9+/]{0,3}=*");
     assertThat(replay.get(4)).isEqualTo("again ***");
   }
 

@@ -8,8 +8,7 @@ import java.util.Random;
 /**
  * Not a test: prints how many typical CI log lines per second {@link Masker#mask} scans on one
  * thread with 0, 10 and 100 registered values, and what it allocates for lines without a secret.
- * Run after {@code mvn test-compile}: {@code java -cp target/classes:target/test-classes:<jackson
- * jars> dev.tailboard.masks.MaskerBench [values...]} (one count per JVM gives steadier numbers).
+ * Run by {@code bench/masker.sh [values...]} (one count per JVM gives steadier numbers).
  */
 public final class MaskerBench {
 
