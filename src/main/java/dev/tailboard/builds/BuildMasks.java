@@ -102,6 +102,23 @@ public class BuildMasks {
     return masker;
   }
 
+  /**
+   * Compiles the build's masker before its row is locked, if this node has none: reading the values
+   * under the lock takes a second connection from the pool while the append holds one, which many
+   * appends at once could exhaust. Under the lock the count is still checked.
+   */
+  void warm(long buildId) {
+    synchronized (cache) {
+      if (cache.containsKey(buildId)) {
+        return;
+      }
+    }
+    store
+        .findBuild(buildId)
+        .ifPresent(
+            b -> remember(buildId, b.maskCount(), b.maskCount() == 0 ? serverWide : forBuild(b)));
+  }
+
   /** Keeps a masker this node compiled once the values it counts are committed. */
   void remember(long buildId, int count, Masker masker) {
     synchronized (cache) {

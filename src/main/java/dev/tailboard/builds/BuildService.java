@@ -161,6 +161,7 @@ public class BuildService {
             config.longNumber(Setting.LOG_MAX_BYTES_PER_BUILD));
     ChunkSeq chunk =
         seq == null ? null : new ChunkSeq(seq, BodyFingerprint.ofChunk(raw, step, stream));
+    masks.warm(id);
     BuildMasks.Intake[] taken = new BuildMasks.Intake[1];
     int[] masksBefore = new int[1];
     Outcome outcome =
