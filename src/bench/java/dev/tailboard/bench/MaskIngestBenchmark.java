@@ -37,23 +37,32 @@ public final class MaskIngestBenchmark {
       ingest(http, v, bodies.subList(0, Math.max(1, bodies.size() / 5)), random);
     }
     double[][] rates = new double[VALUES.length][rounds];
+    double[][] cpu = new double[VALUES.length][rounds];
     for (int r = 0; r < rounds; r++) {
       for (int i = 0; i < VALUES.length; i++) {
+        long cpuBefore = ServerProbe.cpuNanos();
         rates[i][r] = lines / ingest(http, VALUES[i], bodies, random);
-        System.out.printf("round %d, %3d values: %,.0f lines/s%n", r + 1, VALUES[i], rates[i][r]);
+        // the server's CPU time per line: steadier on a shared machine than lines/s
+        cpu[i][r] = (ServerProbe.cpuNanos() - cpuBefore) / 1e3 / lines;
+        System.out.printf(
+            "round %d, %3d values: %,.0f lines/s, server CPU %.2f µs/line%n",
+            r + 1, VALUES[i], rates[i][r], cpu[i][r]);
       }
     }
     System.out.println();
     System.out.printf(
         "| masking: registered values | lines/s accepted (median of %d rounds of %,d lines in"
-            + " chunks of %,d) | against 0 values |%n|---|---|---|%n",
+            + " chunks of %,d) | against 0 values | server CPU µs/line (median) | against 0"
+            + " values |%n|---|---|---|---|---|%n",
         rounds, lines, chunk);
     double base = median(rates[0]);
+    double baseCpu = median(cpu[0]);
     for (int i = 0; i < VALUES.length; i++) {
       double m = median(rates[i]);
+      double c = median(cpu[i]);
       System.out.printf(
-          "| %d | %,.0f (rounds: %s) | %+.1f%% |%n",
-          VALUES[i], m, rounds(rates[i]), (m / base - 1) * 100);
+          "| %d | %,.0f (rounds: %s) | %+.1f%% | %.2f | %+.1f%% |%n",
+          VALUES[i], m, rounds(rates[i]), (m / base - 1) * 100, c, (c / baseCpu - 1) * 100);
     }
   }
 
