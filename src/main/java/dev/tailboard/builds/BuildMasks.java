@@ -119,6 +119,17 @@ public class BuildMasks {
             b -> remember(buildId, b.maskCount(), b.maskCount() == 0 ? serverWide : forBuild(b)));
   }
 
+  /**
+   * The build's masker as this node last compiled it, without asking the store: for decisions made
+   * outside the build row's lock that the masking under it does not depend on.
+   */
+  public Masker current(long buildId) {
+    synchronized (cache) {
+      Compiled known = cache.get(buildId);
+      return known == null ? serverWide : known.masker();
+    }
+  }
+
   /** Keeps a masker this node compiled once the values it counts are committed. */
   void remember(long buildId, int count, Masker masker) {
     synchronized (cache) {

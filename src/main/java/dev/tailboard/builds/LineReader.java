@@ -30,12 +30,29 @@ public final class LineReader {
   private final StringBuilder line = new StringBuilder();
   private final int maxChars;
   private final Consumer<String> sink;
+  private final Cut cut;
+
+  /**
+   * Where a line at {@code maxChars} is cut (at most its length, at least 1); what is after the cut
+   * starts the next piece. By default the whole of it goes.
+   */
+  @FunctionalInterface
+  public interface Cut {
+    int at(String line, int maxChars);
+  }
+
   private boolean open;
   private boolean continued;
 
   public LineReader(int maxChars, Consumer<String> sink) {
+    this(maxChars, sink, (line, max) -> line.length());
+  }
+
+  /** A reader whose long lines are cut where {@code cut} says (a secret is never cut in two). */
+  public LineReader(int maxChars, Consumer<String> sink, Cut cut) {
     this.maxChars = maxChars;
     this.sink = sink;
+    this.cut = cut;
   }
 
   /** Every line of a whole body, the last one also without a terminator. */
@@ -101,7 +118,7 @@ public final class LineReader {
       if (line.length() >= maxChars
           && (c != '\r' || line.length() > maxChars)
           && !Character.isHighSurrogate(line.charAt(line.length() - 1))) {
-        emit(line.toString());
+        piece();
         continued = true;
       }
       line.append(c);
@@ -120,6 +137,18 @@ public final class LineReader {
       emit(text);
     }
     continued = false;
+  }
+
+  /** Hands on the line so far up to where {@link #cut} says; the rest starts the next piece. */
+  private void piece() {
+    String text = line.toString();
+    int at = Math.max(1, Math.min(text.length(), cut.at(text, maxChars)));
+    if (at < text.length() && Character.isLowSurrogate(text.charAt(at)) && at > 1) {
+      at--; // never between the halves of a surrogate pair
+    }
+    emit(text.substring(0, at));
+    line.append(text, at, text.length());
+    open = line.length() > 0;
   }
 
   private void emit(String text) {

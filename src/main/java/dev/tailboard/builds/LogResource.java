@@ -42,6 +42,7 @@ public class LogResource {
   public record LogBody(List<String> lines, String step, String stream) {}
 
   @Inject BuildService builds;
+  @Inject BuildMasks masks;
   @Inject Access access;
   @Inject Config config;
   @Inject Json json;
@@ -120,7 +121,13 @@ public class LogResource {
     } else {
       int maxLine = config.integer(Setting.LOG_MAX_LINE_BYTES);
       StreamingAppend upload = new StreamingAppend(builds, id, step, flusher.executor());
-      sink = LogUpload.streamed(upload, Math.max(maxLine, 1 << 20));
+      // a line too long to hold is handed on in pieces, never cut inside a secret: the build's
+      // masker as this node knows it at each cut (registered in this upload too, once stored)
+      sink =
+          LogUpload.streamed(
+              upload,
+              Math.max(maxLine, 1 << 20),
+              (line, max) -> masks.current(id).safeCut(line, max));
     }
     LogUpload.start(
         async,

@@ -303,8 +303,8 @@ final class LogUpload implements ReadListener, AsyncListener {
   }
 
   /** Lines published as they arrive. */
-  static Sink streamed(StreamingAppend upload, int maxLineChars) {
-    LineReader lines = new LineReader(maxLineChars, upload::add);
+  static Sink streamed(StreamingAppend upload, int maxLineChars, LineReader.Cut cut) {
+    LineReader lines = new LineReader(maxLineChars, upload::add, cut);
     return new Sink() {
       @Override
       public void bytes(byte[] data, int length) {

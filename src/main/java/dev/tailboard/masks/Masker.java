@@ -34,11 +34,13 @@ public final class Masker {
   private final List<String> values;
   private final AhoCorasick automaton;
   private final boolean multiLine;
+  private final int longestForm;
 
   private Masker(List<String> values, List<String> forms) {
     this.values = values;
     this.automaton = forms.isEmpty() ? null : new AhoCorasick(forms);
     this.multiLine = forms.stream().anyMatch(f -> f.indexOf('\n') >= 0);
+    this.longestForm = forms.stream().mapToInt(String::length).max().orElse(0);
   }
 
   /** The masker that masks nothing. */
@@ -84,6 +86,34 @@ public final class Masker {
 
   public boolean isEmpty() {
     return values.isEmpty();
+  }
+
+  /**
+   * Where to cut {@code text}, a long line that must be handed on in pieces, at or before {@code
+   * limit}, so that no form is cut in two: the cut holds back the last characters that a form could
+   * still be the start of (the rest of it may be in text not read yet), and moves before a form it
+   * would fall inside. At least 1, so a cut always makes progress; {@code limit} for an empty
+   * masker.
+   */
+  public int safeCut(String text, int limit) {
+    int end = Math.min(limit, text.length());
+    if (automaton == null) {
+      return end;
+    }
+    int cut = Math.max(1, Math.min(end, text.length() - (longestForm - 1)));
+    int[] stretches = stretches(text);
+    if (stretches != null) {
+      for (int k = 0; k < stretches[0]; k++) {
+        int start = stretches[2 * k + 1];
+        int stop = stretches[2 * k + 2];
+        if (start < cut && cut < stop) {
+          // before the form, or after it if it starts the text (the piece is then a little long)
+          cut = start > 0 ? start : stop;
+          break;
+        }
+      }
+    }
+    return cut;
   }
 
   /** The registered values, in the order they were first registered. */

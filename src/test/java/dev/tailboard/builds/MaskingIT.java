@@ -128,6 +128,29 @@ class MaskingIT {
   }
 
   @Test
+  void aLineTooLongToHoldIsNeverCutInsideAValue() throws Exception {
+    String secret = secret();
+    long id = api.createBuild();
+    api.postJson(masks(id), Map.of("values", List.of(secret)));
+    // the reader hands a streamed line on in pieces of about 1 MiB characters: the value sits
+    // across the first place it would cut
+    int cut = 1 << 20;
+    String line = "x".repeat(cut - secret.length() / 2) + secret + "y".repeat(1000);
+    String token = ItServer.token("publish:**");
+    try (ChunkedUpload upload = new ChunkedUpload("/api/builds/" + id + "/log", token)) {
+      for (int at = 0; at < line.length(); at += 65536) {
+        upload.write(line.substring(at, Math.min(line.length(), at + 65536)));
+      }
+      upload.write("\nend\n");
+      assertThat(upload.finish()).startsWith("HTTP/1.1 200");
+    }
+
+    String raw = api.get("/api/builds/" + id + "/log").body();
+    assertThat(raw).doesNotContain(secret).contains("***").endsWith("end\n");
+    assertThat(raw.replace("\n", "")).doesNotContain(secret);
+  }
+
+  @Test
   void shortValuesAreRefusedAndNothingIsRegistered() {
     long id = api.createBuild();
 

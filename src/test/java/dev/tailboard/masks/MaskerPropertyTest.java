@@ -77,6 +77,67 @@ class MaskerPropertyTest {
         .isZero();
   }
 
+  /**
+   * A line too long to hold is handed on in pieces ({@code log.maxLineBytes}); cut where {@link
+   * Masker#safeCut} says, no piece ends inside a form, so masking the pieces one by one leaves none
+   * in their concatenation. {@code -Dmasks.pieceCases=N} (default 20,000).
+   */
+  @Test
+  void aLongLineReadInPiecesIsNeverCutInsideAForm() throws Exception {
+    long seed = Long.getLong("masks.seed", System.nanoTime());
+    int cases = Integer.getInteger("masks.pieceCases", 20_000);
+    Random random = new Random(seed);
+    long pieces = 0;
+    for (int c = 0; c < cases; c++) {
+      List<String> secrets = new ArrayList<>();
+      while (secrets.size() < 1 + random.nextInt(3)) {
+        String secret = secret(random);
+        // one line; no '*', which a mask next to a piece's end could complete into a value
+        if (MaskValues.check(secret) == null
+            && secret.indexOf('\n') < 0
+            && secret.indexOf('*') < 0) {
+          secrets.add(secret);
+        }
+      }
+      Masker masker = Masker.of(secrets);
+      List<String> forms = new ArrayList<>();
+      secrets.forEach(v -> forms.addAll(MaskForms.of(v)));
+      int longest = forms.stream().mapToInt(String::length).max().orElseThrow();
+      StringBuilder line = new StringBuilder(filler(random, 30));
+      for (int e = 0; e < 2 + random.nextInt(12); e++) {
+        String payload = payload(random, secrets.get(random.nextInt(secrets.size())));
+        line.append(payload.replace("\n", " ").replace("\r", " ")).append(filler(random, 40));
+      }
+      byte[] body = line.toString().getBytes(StandardCharsets.UTF_8);
+      int maxChars = 2 * longest + random.nextInt(64);
+      List<String> read = new ArrayList<>();
+      LineReader reader = new LineReader(maxChars, read::add, masker::safeCut);
+      for (int at = 0; at < body.length; ) {
+        int n = Math.min(body.length - at, 1 + random.nextInt(40));
+        reader.feed(body, at, n);
+        at += n;
+      }
+      reader.end();
+      pieces += read.size();
+      StringBuilder stored = new StringBuilder();
+      read.forEach(piece -> stored.append(masker.mask(piece)));
+      for (String form : forms) {
+        if (stored.indexOf(form) >= 0) {
+          fail(seed, "form " + form + " of " + secrets + " survived in pieces " + read, true);
+        }
+      }
+      if (!String.join("", read).equals(line.toString())) {
+        fail(seed, "pieces " + read + " are not the line " + line, false);
+      }
+    }
+    System.out.printf(
+        "MaskerPropertyTest pieces: seed %d, %d cases, %d pieces: %d leaks%n",
+        seed, cases, pieces, leaks);
+    assertThat(leaks + falsePositives)
+        .as("seed %d (-Dmasks.seed=%d):%n%s", seed, seed, failures)
+        .isZero();
+  }
+
   /** One log: returns {lines, lines masked}. */
   private int[] runCase(Random random, long caseSeed) throws Exception {
     List<String> secrets = new ArrayList<>();
