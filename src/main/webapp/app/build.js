@@ -7,17 +7,19 @@ import { joinRoom } from './room.js';
 import { wireSearch } from './search.js';
 import { followBuild } from './streams.js';
 import {
+  $,
   api,
   ROOT,
   TERMINAL,
+  backoff,
   buildDuration,
   formatDuration,
   formatTime,
+  showConnection,
   sleep,
   statusBadge,
 } from './common.js';
 
-const $ = (sel) => document.querySelector(sel);
 const match = /\/builds\/(\d+)\/?$/.exec(location.pathname);
 const id = match ? match[1] : null;
 
@@ -41,12 +43,6 @@ let partial = false;
 let room = null;
 
 $('#home').href = ROOT.toString();
-
-function setBadge(state) {
-  badge.textContent = state;
-  badge.className = `conn conn-${state.replace(/\W+/g, '-')}`;
-  document.body.dataset.connection = state;
-}
 
 // ---- header ---------------------------------------------------------------------------------
 
@@ -156,7 +152,7 @@ async function refetchMasked(first, last) {
 function finish() {
   finished = true;
   if (source) source.close();
-  setBadge('finished');
+  showConnection(badge, 'finished');
 }
 
 // ---- connection: EventSource, long-poll fallback --------------------------------------------
@@ -173,7 +169,7 @@ function connectEventSource(tail = 0) {
         source = null;
         if (!finished) poll();
       } else if (!finished) {
-        setBadge(state);
+        showConnection(badge, state);
         if (state === 'live' && room) room.nudge(); // the server is back: the room need not wait
       }
     },
@@ -181,8 +177,8 @@ function connectEventSource(tail = 0) {
 }
 
 async function poll() {
-  setBadge('long-polling');
-  let backoff = 1000;
+  showConnection(badge, 'long-polling');
+  let attempt = 0;
   while (!finished) {
     try {
       const r = await fetch(api(`builds/${id}/poll?after=${lastId}&wait=25`), {
@@ -193,13 +189,12 @@ async function poll() {
       if (answer.reset) handle('reset', {}, 0);
       for (const e of answer.events) handle(e.event, e.data, e.id);
       lastId = Math.max(lastId, answer.last);
-      backoff = 1000;
+      attempt = 0;
       if (answer.done) finish();
-      else setBadge('long-polling');
+      else showConnection(badge, 'long-polling');
     } catch (err) {
-      setBadge('reconnecting');
-      await sleep(Math.random() * backoff); // full jitter
-      backoff = Math.min(backoff * 2, 30000);
+      showConnection(badge, 'reconnecting');
+      await sleep(backoff(attempt++, 1000));
     }
   }
 }
@@ -298,7 +293,7 @@ window.addEventListener('hashchange', () => {
 
 async function start() {
   if (!id) {
-    setBadge('not found');
+    showConnection(badge, 'not found');
     return;
   }
   $('#raw').href = api(`builds/${id}/log`);
@@ -307,7 +302,7 @@ async function start() {
   try {
     const r = await fetch(api(`builds/${id}`), { cache: 'no-store' });
     if (r.status === 404) {
-      setBadge('not found');
+      showConnection(badge, 'not found');
       $('#title').textContent = `No build ${id}`;
       return;
     }

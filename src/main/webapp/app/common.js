@@ -1,4 +1,7 @@
-// Shared helpers of the Tailboard pages: where the API is, statuses, times and durations.
+// Shared helpers of the Tailboard pages and of their stream worker (app/stream-worker.js, a
+// module worker that imports this file): where the API is, statuses and event types, ids, an
+// EventSource's state, backoff, times and durations. A worker has no document: nothing here may
+// touch the DOM when the module loads, only inside the functions the pages call.
 
 /** The API root, found from this module's own URL so the WAR may live under any context path. */
 export const API = new URL('../api/', import.meta.url);
@@ -12,6 +15,55 @@ export function api(path) {
 
 export const TERMINAL = new Set(['passed', 'failed', 'canceled', 'errored']);
 export const STATUSES = ['queued', 'running', 'passed', 'failed', 'canceled', 'errored'];
+
+/** The event types of a build's stream. */
+export const TYPES = ['build', 'log', 'step', 'status', 'reset', 'mask'];
+
+/** A random id, unique enough to tell tabs, clients and messages apart. */
+export function randomId() {
+  return crypto.randomUUID
+    ? crypto.randomUUID()
+    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+/**
+ * Reports the state of EventSource `es` to `onState`: 'live' when it opens, 'reconnecting' while
+ * it retries, 'failed' (and closes it) when it is refused, every stream is over (204), or it
+ * never got through in three tries. Returns its counters, `{opened, failures}`, kept up to date.
+ */
+export function watchSource(es, onState) {
+  const counts = { opened: false, failures: 0 };
+  es.onopen = () => {
+    counts.opened = true;
+    counts.failures = 0;
+    onState('live');
+  };
+  es.onerror = () => {
+    counts.failures++;
+    if (es.readyState === EventSource.CLOSED || (!counts.opened && counts.failures >= 3)) {
+      es.close();
+      onState('failed');
+    } else {
+      onState('reconnecting');
+    }
+  };
+  return counts;
+}
+
+/** The wait before retry `attempt` (from 0): exponential backoff with full jitter. */
+export function backoff(attempt, base, cap = 30000) {
+  return Math.random() * Math.min(cap, base * 2 ** attempt);
+}
+
+/** The element `selector` finds in the page. */
+export const $ = (selector) => document.querySelector(selector);
+
+/** Shows connection state `state` in `badge` and on the body (`data-connection`). */
+export function showConnection(badge, state) {
+  badge.textContent = state;
+  badge.className = `conn conn-${state.replace(/\W+/g, '-')}`;
+  document.body.dataset.connection = state;
+}
 
 /** A status badge element. */
 export function statusBadge(status) {

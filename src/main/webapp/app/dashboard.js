@@ -2,10 +2,17 @@
 // (/api/events through app/streams.js, `event: build` with a build's summary). The feed has no replay, so
 // every (re)open of it reloads the list. Filters come from the query string (?project=&status=).
 
-import { api, STATUSES, buildDuration, formatTime, statusBadge } from './common.js';
+import {
+  $,
+  api,
+  STATUSES,
+  buildDuration,
+  formatTime,
+  showConnection,
+  statusBadge,
+} from './common.js';
 import { followFeed } from './streams.js';
 
-const $ = (sel) => document.querySelector(sel);
 const params = new URLSearchParams(location.search);
 const filter = {
   project: (params.get('project') || '').trim(),
@@ -14,12 +21,6 @@ const filter = {
 const builds = new Map(); // id → summary
 const badge = $('#connection');
 const LIMIT = 100;
-
-function setBadge(state) {
-  badge.textContent = state;
-  badge.className = `conn conn-${state.replace(/\W+/g, '-')}`;
-  document.body.dataset.connection = state;
-}
 
 // ---- filter form ----------------------------------------------------------------------------
 
@@ -121,24 +122,24 @@ function connect() {
     onState: (state) => {
       if (state === 'live') {
         // (re)opened: what happened while it was down is only in the list
-        setBadge('live');
-        load().catch(() => setBadge('reconnecting'));
+        showConnection(badge, 'live');
+        load().catch(() => showConnection(badge, 'reconnecting'));
       } else if (state === 'failed') {
         // refused outright: reload the list now and then instead
         pollList();
       } else {
-        setBadge('reconnecting');
+        showConnection(badge, 'reconnecting');
       }
     },
   });
 }
 
 function pollList() {
-  setBadge('polling');
+  showConnection(badge, 'polling');
   const tick = () =>
     load()
-      .then(() => setBadge('polling'))
-      .catch(() => setBadge('reconnecting'))
+      .then(() => showConnection(badge, 'polling'))
+      .catch(() => showConnection(badge, 'reconnecting'))
       .finally(() => setTimeout(tick, 5000));
   tick();
 }

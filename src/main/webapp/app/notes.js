@@ -23,6 +23,7 @@ import {
   sendableUpdates,
   getSyncedVersion,
 } from '../vendor/codemirror-collab/index.js';
+import { randomId } from './common.js';
 
 const DOC = 'notes';
 const CURSOR_MS = 100; // at most ten cursor frames a second
@@ -128,9 +129,7 @@ export function createNotes({ parent, send }) {
     EditorState.readOnly.of(!writable),
     EditorView.editable.of(writable),
   ];
-  const clientID = crypto.randomUUID
-    ? crypto.randomUUID()
-    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  const clientID = randomId();
 
   function extensions(version) {
     return [

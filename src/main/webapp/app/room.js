@@ -10,7 +10,7 @@
 // box: pasting a token there sets the cookie (POST /api/session) and joins again as a member,
 // named by the token's subject.
 
-import { ROOT, api } from './common.js';
+import { ROOT, api, backoff, randomId } from './common.js';
 
 const POINT_MS = 4000;
 const BACKOFF_BASE = 500;
@@ -21,12 +21,6 @@ function el(tag, className, text) {
   if (className) e.className = className;
   if (text != null) e.textContent = text;
   return e;
-}
-
-function uid() {
-  return crypto.randomUUID
-    ? crypto.randomUUID()
-    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
 /**
@@ -277,8 +271,7 @@ export function joinRoom({ room, panel, view = null, onReveal = () => {} }) {
         return;
       }
       // exponential backoff with full jitter
-      const delay = Math.random() * Math.min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt);
-      attempt++;
+      const delay = backoff(attempt++, BACKOFF_BASE, BACKOFF_CAP);
       setState('reconnecting');
       retryTimer = setTimeout(() => {
         retryTimer = null;
@@ -335,7 +328,7 @@ export function joinRoom({ room, panel, view = null, onReveal = () => {} }) {
     e.preventDefault();
     const text = sayInput.value.trim();
     if (!text) return;
-    const id = uid();
+    const id = randomId();
     outbox.set(id, text);
     chats.set(id, { id, text, seq: null, from: you });
     renderChat();

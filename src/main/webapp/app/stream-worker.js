@@ -7,10 +7,12 @@
 // every position, so nothing is lost or repeated; a network drop is resumed by EventSource itself,
 // whose Last-Event-ID lists every position. A tab that goes away releases a Web Lock it holds,
 // which tells this worker to drop its streams.
+//
+// A module worker (app/streams.js starts it with type 'module'), so it shares app/common.js with
+// the pages; module workers get no import map, so it imports by relative path only.
 
-const API = new URL('../api/', self.location.href);
-const TYPES = ['build', 'log', 'step', 'status', 'reset', 'mask'];
-const TERMINAL = new Set(['passed', 'failed', 'canceled', 'errored']);
+import { TERMINAL, TYPES, api, watchSource } from './common.js';
+
 const FEED = '0'; // stream keys count up from 1 in base 36, so they never clash with it
 
 const streams = new Map(); // key -> { port, sub, build, tail, after, done }
@@ -18,8 +20,7 @@ const feeds = new Map(); // `${tab}/${sub}` -> { port, sub, tab }
 const tabs = new Map(); // tab id -> port
 let nextKey = 1;
 let source = null;
-let opened = false;
-let failures = 0;
+let counts = null; // the source's { opened, failures } (watchSource)
 let reopenTimer = null;
 
 function post(port, msg) {
@@ -36,7 +37,7 @@ function everyone(msg) {
 }
 
 function url() {
-  const u = new URL('streams', API);
+  const u = new URL(api('streams'));
   for (const [key, s] of streams) {
     if (s.done) continue;
     let spec = `${key}.${s.build}`;
@@ -59,36 +60,25 @@ function reopen() {
   source = null;
   const wanted = [...streams.values()].some((s) => !s.done) || feeds.size > 0;
   if (!wanted) return;
-  opened = false;
-  failures = 0;
   const es = new EventSource(url());
   source = es;
   for (const type of TYPES) es.addEventListener(type, (e) => onEvent(es, type, e));
-  es.onopen = () => {
+  counts = watchSource(es, (state) => {
     if (source !== es) return;
-    opened = true;
-    failures = 0;
-    everyone({ state: 'live' });
-  };
-  es.onerror = () => {
-    if (source !== es) return;
-    failures++;
-    if (es.readyState === EventSource.CLOSED || (!opened && failures >= 3)) {
-      // refused, or every stream is over (204), or it never got through
-      es.close();
-      source = null;
-      for (const [key, s] of streams) {
-        if (!s.done) {
-          post(s.port, { sub: s.sub, state: 'failed' });
-          streams.delete(key);
-        }
-      }
-      for (const f of feeds.values()) post(f.port, { sub: f.sub, state: 'failed' });
-      feeds.clear();
-    } else {
-      everyone({ state: 'reconnecting' });
+    if (state !== 'failed') {
+      everyone({ state });
+      return;
     }
-  };
+    source = null;
+    for (const [key, s] of streams) {
+      if (!s.done) {
+        post(s.port, { sub: s.sub, state: 'failed' });
+        streams.delete(key);
+      }
+    }
+    for (const f of feeds.values()) post(f.port, { sub: f.sub, state: 'failed' });
+    feeds.clear();
+  });
 }
 
 function onEvent(es, type, e) {
@@ -167,8 +157,8 @@ function onMessage(port, msg) {
           tabs: tabs.size,
           readyState: source ? source.readyState : null,
           url: source ? source.url : null,
-          opened,
-          failures,
+          opened: counts ? counts.opened : false,
+          failures: counts ? counts.failures : 0,
         },
       });
       break;
