@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's container table names every container of the matrix with the version and WAR the
- * matrix deploys ({@code .ci/matrix/containers.sh}), so the two cannot drift apart.
+ * The container table of {@code docs/deploy.md} (moved there from the README) names every container
+ * of the matrix with the version and WAR the matrix deploys ({@code .ci/matrix/containers.sh}), so
+ * the two cannot drift apart.
  */
 class MatrixReadmeTest {
 
@@ -19,8 +20,8 @@ class MatrixReadmeTest {
       Pattern.compile("^\\s*\"([a-z0-9]+)\\|[^:|]+:[^:|]+:([^:|]+):[^|]+\\|([^|]+)\\|(\\d+)\\|");
 
   @Test
-  void readmeTableListsEveryContainerOfTheMatrixWithItsVersionAndWar() throws IOException {
-    String readme = Files.readString(Path.of("README.md"));
+  void deployTableListsEveryContainerOfTheMatrixWithItsVersionAndWar() throws IOException {
+    String deploy = Files.readString(Path.of("docs/deploy.md"));
     int containers = 0;
     for (String line : Files.readAllLines(Path.of(".ci/matrix/containers.sh"))) {
       Matcher m = CONTAINER.matcher(line);
@@ -28,7 +29,7 @@ class MatrixReadmeTest {
         containers++;
         String row =
             "| `%s` | %s | `%s` | %s+ |".formatted(m.group(1), m.group(2), m.group(3), m.group(4));
-        assertThat(readme).as("README row for " + m.group(1)).contains(row);
+        assertThat(deploy).as("docs/deploy.md row for " + m.group(1)).contains(row);
       }
     }
     assertThat(containers).isGreaterThanOrEqualTo(8);
