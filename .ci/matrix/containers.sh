@@ -1,7 +1,7 @@
 # The containers of the matrix (sourced by run.sh). One line each in CONTAINERS:
 #   name | Maven artifact of the distribution | WAR it takes | Java it needs | expected
 # "expected" is "works", or "broken: <why>" for a container known not to work: its failure is
-# reported, not a red build (README, Deploy, lists the exact error). Each container has a
+# reported, not a red build (docs/deploy.md lists the exact error). Each container has a
 # NAME_prepare (unpack, bind to 127.0.0.1:$PORT, put the WAR in place), a NAME_run (the
 # server in the foreground; run.sh starts it in its own process group) and optionally a
 # NAME_deploy (after the server answers).
@@ -39,7 +39,7 @@ jetty12_run() {
 # (connectionUploadTimeout covers only the first dispatch), and Tomcat has no per-request knob:
 # raised to log.streamIdleSeconds + 30 s so a quiet `cmd | curl -T -` step survives, with
 # keepAliveTimeout kept at the usual 20 s between requests (docs/ingest.md). The Host's
-# ErrorReportValve without report and server info, as README (Deploy, container errors) advises:
+# ErrorReportValve without report and server info, as docs/deploy.md (container errors) advises:
 # a request Tomcat refuses before choosing the WAR otherwise gets a page with its stack trace.
 tomcat_prepare() {
   tar xzf "$DIST" -C "$HOME_DIR" --strip-components=1
@@ -70,7 +70,7 @@ payara_prepare() {
     >"$HOME_DIR/preboot.asadmin"
 }
 # Grizzly answers a request body it cannot read (a malformed chunk) itself, before the WAR:
-# 400 with an empty body (README, Deploy, container errors); the smoke suite checks that answer
+# 400 with an empty body (docs/deploy.md, container errors); the smoke suite checks that answer
 payara_broken_chunk_answer() { echo empty; }
 payara_run() {
   cd "$HOME_DIR" &&
@@ -119,7 +119,7 @@ wildfly39_prepare() {
   PORT=$(wildfly_offset_port)
   echo $((PORT - 8080)) >"$HOME_DIR/port.offset"
 }
-# Undertow closes the connection without an answer on a malformed chunk (README, Deploy)
+# Undertow closes the connection without an answer on a malformed chunk (docs/deploy.md)
 wildfly39_broken_chunk_answer() { echo closed; }
 wildfly39_run() {
   JAVA_HOME=$JAVA_HOME exec "$HOME_DIR/bin/standalone.sh" -b 127.0.0.1 -bmanagement 127.0.0.1 \
@@ -143,7 +143,7 @@ liberty_prepare() {
 </server>
 XML
 }
-# Open Liberty's quiet streamed upload is a known failure (README, Deploy): curl gets no answer
+# Open Liberty's quiet streamed upload is a known failure (docs/deploy.md): curl gets no answer
 # after the quiet step in about 3 of 4 tries, with a 50 or 60 s step and with a longer
 # httpOptions readTimeout alike. Skipped (and so reported as skipped in smoke.log) unless
 # MATRIX_QUIET_SECONDS_LIBERTY says how long to try.

@@ -238,7 +238,7 @@ run_container() { # line of CONTAINERS, attempt (1, or 2 after a failure)
       FAILED=$((FAILED + 1))
     fi
   elif [[ $result == passed && $expected == broken* ]]; then
-    result="passed, though listed as broken: update containers.sh and README"
+    result="passed, though listed as broken: update containers.sh and docs/deploy.md"
   fi
   [ "$attempt" = 2 ] && result="$result (second try; the first $FIRST_FAILURE)"
   say "== $NAME: $result (start ${start}s, smoke ${smoke_s}s, restart ${restart}s, smoke after restart ${resmoke}s)"

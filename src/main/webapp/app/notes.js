@@ -1,5 +1,5 @@
 // The room's shared notes: a CodeMirror 6 editor kept in step with the room's `notes` document
-// through @codemirror/collab (README, "Collaboration rooms": doc.push / doc.pull / doc.updates /
+// through @codemirror/collab (docs/protocol.md, "Collaboration rooms": doc.push / doc.pull / doc.updates /
 // doc.reject / doc.snapshot), with the other members' cursors drawn in their colours.
 //
 // The server is the authority: it numbers accepted updates by version and sends them to every

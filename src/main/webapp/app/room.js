@@ -1,4 +1,4 @@
-// The room panel: a collaboration room (README, "Collaboration rooms (WebSocket)") with its
+// The room panel: a collaboration room (docs/protocol.md, "Collaboration rooms (WebSocket)") with its
 // members, the shared notes (notes.js), a chat, and, on a build page, pointing at log lines.
 // Clicking a line number points everyone else at it; a line someone points at is marked in their
 // colour for a few seconds and scrolled to when it is off screen. Reconnects with exponential
