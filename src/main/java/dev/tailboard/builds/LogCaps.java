@@ -1,7 +1,7 @@
 package dev.tailboard.builds;
 
 import dev.tailboard.config.Setting;
-import dev.tailboard.web.ProblemException;
+import dev.tailboard.support.ProblemException;
 import java.util.List;
 
 /**

@@ -4,7 +4,7 @@ import dev.tailboard.config.Config;
 import dev.tailboard.config.Setting;
 import dev.tailboard.store.EventStore;
 import dev.tailboard.store.StoredEvent;
-import dev.tailboard.web.Json;
+import dev.tailboard.support.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package dev.tailboard.builds;
 import dev.tailboard.auth.Access;
 import dev.tailboard.config.Config;
 import dev.tailboard.config.Setting;
-import dev.tailboard.web.ProblemException;
+import dev.tailboard.support.ProblemException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;

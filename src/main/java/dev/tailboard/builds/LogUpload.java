@@ -1,6 +1,6 @@
 package dev.tailboard.builds;
 
-import dev.tailboard.web.ProblemException;
+import dev.tailboard.support.ProblemException;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;

@@ -9,7 +9,7 @@ import dev.tailboard.hub.EventHub;
 import dev.tailboard.net.ClientOutputs;
 import dev.tailboard.store.EventStore;
 import dev.tailboard.store.StoredEvent;
-import dev.tailboard.web.ProblemException;
+import dev.tailboard.support.ProblemException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;

@@ -4,7 +4,7 @@ import dev.tailboard.auth.Access;
 import dev.tailboard.auth.Caller;
 import dev.tailboard.hub.Delivery;
 import dev.tailboard.store.StoredEvent;
-import dev.tailboard.web.Json;
+import dev.tailboard.support.Json;
 import java.io.IOException;
 
 /** A feed delivery that passes on only the builds its caller may read. */

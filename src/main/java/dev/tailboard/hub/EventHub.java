@@ -12,7 +12,7 @@ import dev.tailboard.store.EventStore;
 import dev.tailboard.store.Mutation;
 import dev.tailboard.store.Outcome;
 import dev.tailboard.store.StoredEvent;
-import dev.tailboard.web.Json;
+import dev.tailboard.support.Json;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;

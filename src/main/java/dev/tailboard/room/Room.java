@@ -6,7 +6,7 @@ import dev.tailboard.hub.Subscription;
 import dev.tailboard.room.Frames.Member;
 import dev.tailboard.room.RoomStore.DocUpdate;
 import dev.tailboard.room.RoomStore.StoredFrame;
-import dev.tailboard.web.Json;
+import dev.tailboard.support.Json;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;

@@ -16,7 +16,7 @@ import dev.tailboard.store.ClusterBus;
 import dev.tailboard.store.EventStore;
 import dev.tailboard.store.StoreException;
 import dev.tailboard.store.StoredEvent;
-import dev.tailboard.web.Json;
+import dev.tailboard.support.Json;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;

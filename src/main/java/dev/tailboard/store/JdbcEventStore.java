@@ -6,7 +6,7 @@ import dev.tailboard.builds.BuildFilter;
 import dev.tailboard.builds.BuildStatus;
 import dev.tailboard.builds.NewBuild;
 import dev.tailboard.builds.Step;
-import dev.tailboard.web.Json;
+import dev.tailboard.support.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.UncheckedIOException;

@@ -7,7 +7,7 @@ import dev.tailboard.auth.Caller;
 import dev.tailboard.config.Config;
 import dev.tailboard.hub.Delivery;
 import dev.tailboard.store.StoredEvent;
-import dev.tailboard.web.Json;
+import dev.tailboard.support.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

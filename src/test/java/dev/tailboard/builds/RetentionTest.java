@@ -16,7 +16,7 @@ import dev.tailboard.store.JdbcRoomStore;
 import dev.tailboard.store.Mutation;
 import dev.tailboard.store.StoredEvent;
 import dev.tailboard.store.TestStores;
-import dev.tailboard.web.ProblemException;
+import dev.tailboard.support.ProblemException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;

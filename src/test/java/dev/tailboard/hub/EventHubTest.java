@@ -12,7 +12,7 @@ import dev.tailboard.store.EventStore;
 import dev.tailboard.store.Mutation;
 import dev.tailboard.store.StoredEvent;
 import dev.tailboard.store.TestStores;
-import dev.tailboard.web.Json;
+import dev.tailboard.support.Json;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -10,7 +10,7 @@ import dev.tailboard.masks.Masker;
 import dev.tailboard.metrics.Metrics;
 import dev.tailboard.store.ClusterBus;
 import dev.tailboard.store.TestStores;
-import dev.tailboard.web.Json;
+import dev.tailboard.support.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -11,7 +11,7 @@ import dev.tailboard.masks.Masker;
 import dev.tailboard.metrics.Metrics;
 import dev.tailboard.store.StoreException;
 import dev.tailboard.store.TestStores;
-import dev.tailboard.web.Json;
+import dev.tailboard.support.Json;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.tailboard.web;
+package dev.tailboard.support;
 
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;

@@ -1,4 +1,4 @@
-package dev.tailboard.web;
+package dev.tailboard.support;
 
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -17,7 +17,8 @@ public class ProblemException extends WebApplicationException {
     return problem;
   }
 
-  static String typeFor(int status) {
+  /** The problem type URI of an HTTP status. */
+  public static String typeFor(int status) {
     return "https://tailboard.dev/problems/" + status;
   }
 

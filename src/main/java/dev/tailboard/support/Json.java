@@ -1,4 +1,4 @@
-package dev.tailboard.web;
+package dev.tailboard.support;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
