@@ -5,6 +5,7 @@ import dev.tailboard.config.Config;
 import dev.tailboard.config.Setting;
 import dev.tailboard.hub.EventHub;
 import dev.tailboard.net.ClientOutputs;
+import dev.tailboard.store.Build;
 import dev.tailboard.support.Json;
 import dev.tailboard.support.ProblemException;
 import jakarta.enterprise.context.RequestScoped;

@@ -1,6 +1,7 @@
 package dev.tailboard.builds;
 
 import dev.tailboard.config.Setting;
+import dev.tailboard.store.Build;
 import dev.tailboard.support.ProblemException;
 import java.util.List;
 

@@ -3,6 +3,7 @@ package dev.tailboard.builds;
 import dev.tailboard.config.Config;
 import dev.tailboard.config.Setting;
 import dev.tailboard.store.EventStore;
+import dev.tailboard.store.LogChunk;
 import dev.tailboard.store.StoredEvent;
 import dev.tailboard.support.Json;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -3,6 +3,7 @@ package dev.tailboard.builds;
 import dev.tailboard.auth.Access;
 import dev.tailboard.config.Config;
 import dev.tailboard.config.Setting;
+import dev.tailboard.store.Build;
 import dev.tailboard.support.ProblemException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

@@ -7,6 +7,7 @@ import dev.tailboard.config.Config;
 import dev.tailboard.config.Setting;
 import dev.tailboard.hub.EventHub;
 import dev.tailboard.net.ClientOutputs;
+import dev.tailboard.store.Build;
 import dev.tailboard.store.EventStore;
 import dev.tailboard.store.StoredEvent;
 import dev.tailboard.support.ProblemException;

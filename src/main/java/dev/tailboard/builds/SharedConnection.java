@@ -1,6 +1,7 @@
 package dev.tailboard.builds;
 
 import dev.tailboard.net.ClientOutput;
+import dev.tailboard.store.BuildStatus;
 import dev.tailboard.store.StoredEvent;
 import dev.tailboard.support.Json;
 import jakarta.ws.rs.sse.Sse;

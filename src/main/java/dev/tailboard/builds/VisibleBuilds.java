@@ -3,6 +3,7 @@ package dev.tailboard.builds;
 import dev.tailboard.auth.Access;
 import dev.tailboard.auth.Caller;
 import dev.tailboard.hub.Delivery;
+import dev.tailboard.store.Build;
 import dev.tailboard.store.StoredEvent;
 import dev.tailboard.support.Json;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.tailboard.hub;
 
-import dev.tailboard.builds.Build;
 import dev.tailboard.config.Threads;
+import dev.tailboard.store.Build;
 import dev.tailboard.store.ClusterBus;
 import dev.tailboard.store.EventStore;
 import dev.tailboard.store.StoredEvent;

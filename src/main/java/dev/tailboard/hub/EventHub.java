@@ -1,15 +1,15 @@
 package dev.tailboard.hub;
 
-import dev.tailboard.builds.Build;
-import dev.tailboard.builds.NewBuild;
 import dev.tailboard.config.Config;
 import dev.tailboard.config.Setting;
 import dev.tailboard.config.Threads;
+import dev.tailboard.store.Build;
 import dev.tailboard.store.ChunkSeq;
 import dev.tailboard.store.ClusterBus;
 import dev.tailboard.store.Created;
 import dev.tailboard.store.EventStore;
 import dev.tailboard.store.Mutation;
+import dev.tailboard.store.NewBuild;
 import dev.tailboard.store.Outcome;
 import dev.tailboard.store.StoredEvent;
 import dev.tailboard.support.Json;

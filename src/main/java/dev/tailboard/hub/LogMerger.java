@@ -1,6 +1,6 @@
 package dev.tailboard.hub;
 
-import dev.tailboard.builds.LogChunk;
+import dev.tailboard.store.LogChunk;
 import dev.tailboard.store.StoredEvent;
 import dev.tailboard.support.Json;
 import jakarta.enterprise.context.ApplicationScoped;

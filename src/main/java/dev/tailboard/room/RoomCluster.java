@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tailboard.config.Threads;
 import dev.tailboard.store.ClusterBus;
+import dev.tailboard.store.RoomStore;
 import dev.tailboard.support.Json;
 import java.util.Collection;
 import java.util.HashMap;

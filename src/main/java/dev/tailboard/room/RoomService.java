@@ -3,7 +3,6 @@ package dev.tailboard.room;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tailboard.auth.Caller;
-import dev.tailboard.builds.Build;
 import dev.tailboard.builds.BuildMasks;
 import dev.tailboard.config.Config;
 import dev.tailboard.config.Setting;
@@ -12,8 +11,10 @@ import dev.tailboard.hub.Delivery;
 import dev.tailboard.hub.EventHub;
 import dev.tailboard.masks.Masker;
 import dev.tailboard.net.ClientOutputs;
+import dev.tailboard.store.Build;
 import dev.tailboard.store.ClusterBus;
 import dev.tailboard.store.EventStore;
+import dev.tailboard.store.RoomStore;
 import dev.tailboard.store.StoreException;
 import dev.tailboard.store.StoredEvent;
 import dev.tailboard.support.Json;
@@ -72,11 +73,6 @@ public class RoomService {
         .findBuild(Long.parseLong(build.group(1)))
         .map(masks::forBuild)
         .orElse(Masker.none());
-  }
-
-  /** The name of build {@code buildId}'s room. */
-  public static String buildRoom(long buildId) {
-    return "build-" + buildId;
   }
 
   @Inject RoomStore store;

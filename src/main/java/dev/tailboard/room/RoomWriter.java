@@ -3,6 +3,7 @@ package dev.tailboard.room;
 import dev.tailboard.config.Config;
 import dev.tailboard.config.Setting;
 import dev.tailboard.store.ClusterBus;
+import dev.tailboard.store.RoomStore;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;

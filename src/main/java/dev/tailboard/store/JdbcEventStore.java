@@ -1,11 +1,6 @@
 package dev.tailboard.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import dev.tailboard.builds.Build;
-import dev.tailboard.builds.BuildFilter;
-import dev.tailboard.builds.BuildStatus;
-import dev.tailboard.builds.NewBuild;
-import dev.tailboard.builds.Step;
 import dev.tailboard.support.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

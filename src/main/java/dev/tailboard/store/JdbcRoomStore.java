@@ -1,6 +1,5 @@
 package dev.tailboard.store;
 
-import dev.tailboard.room.RoomStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;

@@ -1,6 +1,6 @@
 package dev.tailboard.web;
 
-import dev.tailboard.builds.BuildFilter;
+import dev.tailboard.store.BuildFilter;
 import dev.tailboard.store.EventStore;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tailboard.store.BuildStatus;
 import dev.tailboard.testing.Api;
 import dev.tailboard.testing.ChunkedUpload;
 import dev.tailboard.testing.ItServer;

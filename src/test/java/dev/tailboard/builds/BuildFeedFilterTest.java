@@ -6,6 +6,7 @@ import dev.tailboard.auth.Access;
 import dev.tailboard.auth.Caller;
 import dev.tailboard.config.Config;
 import dev.tailboard.hub.Delivery;
+import dev.tailboard.store.Build;
 import dev.tailboard.store.StoredEvent;
 import dev.tailboard.support.Json;
 import java.util.ArrayList;

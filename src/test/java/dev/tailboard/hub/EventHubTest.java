@@ -3,13 +3,13 @@ package dev.tailboard.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.tailboard.builds.Build;
-import dev.tailboard.builds.LogChunk;
-import dev.tailboard.builds.NewBuild;
 import dev.tailboard.config.Threads;
 import dev.tailboard.metrics.Metrics;
+import dev.tailboard.store.Build;
 import dev.tailboard.store.EventStore;
+import dev.tailboard.store.LogChunk;
 import dev.tailboard.store.Mutation;
+import dev.tailboard.store.NewBuild;
 import dev.tailboard.store.StoredEvent;
 import dev.tailboard.store.TestStores;
 import dev.tailboard.support.Json;

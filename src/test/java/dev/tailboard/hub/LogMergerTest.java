@@ -2,7 +2,7 @@ package dev.tailboard.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tailboard.builds.LogChunk;
+import dev.tailboard.store.LogChunk;
 import dev.tailboard.store.StoredEvent;
 import dev.tailboard.support.Json;
 import java.util.ArrayDeque;

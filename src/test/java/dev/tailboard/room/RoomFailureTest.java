@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tailboard.config.Config;
 import dev.tailboard.masks.Masker;
 import dev.tailboard.metrics.Metrics;
+import dev.tailboard.store.RoomStore;
 import dev.tailboard.store.StoreException;
 import dev.tailboard.store.TestStores;
 import dev.tailboard.support.Json;

@@ -1,4 +1,4 @@
-package dev.tailboard.builds;
+package dev.tailboard.store;
 
 import java.util.Set;
 

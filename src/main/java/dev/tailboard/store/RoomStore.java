@@ -1,4 +1,4 @@
-package dev.tailboard.room;
+package dev.tailboard.store;
 
 import java.util.List;
 
@@ -7,6 +7,14 @@ import java.util.List;
  * updates and snapshots. Each method returns only after what it wrote is committed.
  */
 public interface RoomStore {
+
+  /**
+   * The name of build {@code buildId}'s room: here, not in {@code rooms}, so that deleting a build
+   * ({@code builds.Retention}) names its room without importing the rooms feature.
+   */
+  static String buildRoom(long buildId) {
+    return "build-" + buildId;
+  }
 
   /** A stored message as sent to clients. */
   record StoredFrame(long seq, String type, String clientId, String frame) {}

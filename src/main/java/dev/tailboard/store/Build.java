@@ -1,4 +1,4 @@
-package dev.tailboard.builds;
+package dev.tailboard.store;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
