@@ -7,8 +7,8 @@ import dev.tailboard.builds.BuildMasks;
 import dev.tailboard.config.Config;
 import dev.tailboard.config.Setting;
 import dev.tailboard.config.Threads;
-import dev.tailboard.hub.Delivery;
 import dev.tailboard.hub.EventHub;
+import dev.tailboard.hub.Listener;
 import dev.tailboard.masks.Masker;
 import dev.tailboard.net.ClientOutputs;
 import dev.tailboard.store.Build;
@@ -402,7 +402,7 @@ public class RoomService {
     java.util.regex.Matcher build = BUILD_ROOM.matcher(name);
     if (build.matches()) {
       try {
-        room.relayWith(hub.subscribeLive(Long.parseLong(build.group(1)), new Relay(room)));
+        room.relayWith(hub.listen(Long.parseLong(build.group(1)), new Relay(room)));
       } catch (java.util.NoSuchElementException e) {
         // the build is gone; the room still works
       }
@@ -547,25 +547,14 @@ public class RoomService {
     }
   }
 
-  /** Hub delivery into a build's room: step and status changes become {@code build} frames. */
-  private static final class Relay implements Delivery {
-    private final Room room;
-
-    Relay(Room room) {
-      this.room = room;
-    }
+  /** Hub listener of a build for its room: step and status changes become {@code build} frames. */
+  private record Relay(Room room) implements Listener {
 
     @Override
-    public void send(StoredEvent event) {
+    public void onEvent(StoredEvent event) {
       if ("step".equals(event.type()) || "status".equals(event.type())) {
         room.relay(event.type(), event.data());
       }
     }
-
-    @Override
-    public void heartbeat() {}
-
-    @Override
-    public void close() {}
   }
 }

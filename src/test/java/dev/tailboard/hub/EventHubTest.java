@@ -148,6 +148,43 @@ class EventHubTest {
   }
 
   @Test
+  void aListenerHearsLiveEventsUntilTheBuildEndsAndIsNotCountedAsAConnection() {
+    running(2);
+    EventHub hub = hub(manual, 256, 100);
+    List<Long> heard = new ArrayList<>();
+    hub.listen(BUILD, e -> heard.add(e.id()));
+    FakeDelivery client = FakeDelivery.healthy();
+    hub.subscribeLive(BUILD, client);
+    manual.runAll();
+    assertThat(hub.subscriberCount()).isEqualTo(1); // the client only
+
+    publishLine(hub);
+    publishStatus(hub, "passed");
+    manual.runAll();
+    hub.tick(System.currentTimeMillis() + 60_000); // a client would be beaten; a listener not
+    manual.runAll();
+
+    assertThat(heard).containsExactly(4L, 5L); // nothing stored before it joined
+    assertThat(client.ids()).containsExactly(4L, 5L);
+    assertThat(hub.subscriberCount()).isZero();
+    assertThat(hub.follows(BUILD)).isFalse(); // both ended with the build
+  }
+
+  @Test
+  void theFeedAndABuildAreTopicsOfTheirOwn() {
+    running(0);
+    EventHub hub = hub(manual, 256, 100);
+    FakeDelivery feed = FakeDelivery.healthy();
+    hub.subscribeAll(feed);
+    assertThat(hub.followsFeed()).isTrue();
+    assertThat(hub.followedBuilds()).isEmpty();
+    assertThat(hub.follows(BUILD)).isFalse();
+
+    hub.subscribeLive(BUILD, FakeDelivery.healthy());
+    assertThat(hub.followedBuilds()).containsExactly(BUILD);
+  }
+
+  @Test
   void eventsPublishedWhileASubscriberReplaysArriveOnceAndInOrder() {
     running(7);
     EventHub hub = hub(manual, 256, 3);
