@@ -20,9 +20,11 @@ import dev.tailboard.support.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -48,7 +50,7 @@ public class BuildService {
 
   /** Now, to the millisecond the store keeps, so a summary reads the same before and after. */
   static String now() {
-    return Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
+    return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
   }
 
   public static String validProject(String project) {
@@ -277,8 +279,7 @@ public class BuildService {
         .build();
   }
 
-  private Outcome publish(
-      long id, ChunkSeq chunk, java.util.function.Function<Build, Mutation> change) {
+  private Outcome publish(long id, ChunkSeq chunk, Function<Build, Mutation> change) {
     try {
       return hub.publish(id, chunk, change);
     } catch (NoSuchElementException e) {

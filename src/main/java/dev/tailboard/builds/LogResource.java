@@ -1,5 +1,6 @@
 package dev.tailboard.builds;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.tailboard.auth.Access;
 import dev.tailboard.config.Config;
 import dev.tailboard.config.Setting;
@@ -62,7 +63,7 @@ public class LogResource {
     LogBody chunk;
     try {
       chunk = json.mapper().readValue(text, LogBody.class);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw ProblemException.badRequest(
           "Malformed JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
     }

@@ -2,7 +2,7 @@ package dev.tailboard.rooms;
 
 import jakarta.websocket.CloseReason;
 
-/** The close codes of the room protocol (SPEC §6). */
+/** The close codes of the room protocol (docs/protocol.md). */
 public final class CloseCodes {
 
   private CloseCodes() {}

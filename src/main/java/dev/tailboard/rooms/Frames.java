@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonRawValue;
 import java.util.List;
 import java.util.Map;
 
-/** The server → client frames of the room protocol (SPEC §6), one record each. */
+/** The server → client frames of the room protocol (docs/protocol.md), one record each. */
 public final class Frames {
 
   private Frames() {}

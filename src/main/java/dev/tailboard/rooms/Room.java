@@ -3,19 +3,33 @@ package dev.tailboard.rooms;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tailboard.hub.Subscription;
+import dev.tailboard.masks.Masker;
 import dev.tailboard.rooms.Frames.Member;
 import dev.tailboard.store.RoomStore;
 import dev.tailboard.store.RoomStore.DocUpdate;
 import dev.tailboard.store.RoomStore.StoredFrame;
+import dev.tailboard.store.StoreException;
 import dev.tailboard.support.Json;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * One room's live state: its members, its seq, its shared documents. Every method runs under the
@@ -81,11 +95,9 @@ final class Room {
    * The highest seq another node announced; read from the store once nothing is pending. Atomic,
    * not under the room's lock: the bus thread sets it and must not wait for a join's replay.
    */
-  private final java.util.concurrent.atomic.AtomicLong announced =
-      new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong announced = new AtomicLong();
 
-  private final java.util.concurrent.atomic.AtomicBoolean catchUpQueued =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean catchUpQueued = new AtomicBoolean();
 
   /** Pulls waiting for pending updates to be durable, undone or failed. */
   private final List<Runnable> parkedPulls = new ArrayList<>();
@@ -292,16 +304,15 @@ final class Room {
     return conn.member != null && conn.member.id().equals(id);
   }
 
-  private static final java.util.regex.Pattern SECRET =
-      java.util.regex.Pattern.compile("[A-Za-z0-9_-]{22}");
+  private static final Pattern SECRET = Pattern.compile("[A-Za-z0-9_-]{22}");
 
-  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   /** A new resume secret: 128 random bits, base64url. */
   static String newSecret() {
     byte[] bytes = new byte[16];
     RANDOM.nextBytes(bytes);
-    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   /**
@@ -315,15 +326,11 @@ final class Room {
       return null;
     }
     try {
-      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
       byte[] hash =
-          sha.digest(
-              (room + "\0" + subject + "\0" + secret)
-                  .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return java.util.Base64.getUrlEncoder()
-          .withoutPadding()
-          .encodeToString(java.util.Arrays.copyOf(hash, 12));
-    } catch (java.security.NoSuchAlgorithmException e) {
+          sha.digest((room + "\0" + subject + "\0" + secret).getBytes(StandardCharsets.UTF_8));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(hash, 12));
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -367,8 +374,7 @@ final class Room {
   /** Hands a write to the group commit; the message goes out once it is durable. */
   private void queue(RoomStore.Write write, Pending p) {
     if (!writer.offer(this, epoch, write)) {
-      throw new dev.tailboard.store.StoreException(
-          new java.sql.SQLException("room writes queue full"));
+      throw new StoreException(new SQLException("room writes queue full"));
     }
     seq = p.seq();
     pending.add(p);
@@ -509,7 +515,7 @@ final class Room {
   private void redo(Pending p) {
     try {
       p.redo().run();
-    } catch (dev.tailboard.store.StoreException e) {
+    } catch (StoreException e) {
       if (p.sender() != null) {
         p.sender().send(json.write(new Frames.Error("unavailable", "not stored; try again", null)));
       }
@@ -544,8 +550,7 @@ final class Room {
    */
   private void refuseIfUnloaded() {
     if (unloaded) {
-      throw new dev.tailboard.store.StoreException(
-          new java.sql.SQLException("room " + name + " is unloaded; join again"));
+      throw new StoreException(new SQLException("room " + name + " is unloaded; join again"));
     }
   }
 
@@ -610,11 +615,11 @@ final class Room {
    * Drops the members of nodes not in {@code liveNodes} (dead, or forgotten by another node) that
    * this room knew of before {@code readAt}, and tells the members here they left.
    */
-  synchronized void dropDeadPeers(java.util.Set<String> liveNodes, long readAt) {
+  synchronized void dropDeadPeers(Set<String> liveNodes, long readAt) {
     dropPeers(k -> !liveNodes.contains(peers.get(k).node()), readAt);
   }
 
-  private void dropPeers(java.util.function.Predicate<String> gone, long readAt) {
+  private void dropPeers(Predicate<String> gone, long readAt) {
     peers
         .entrySet()
         .removeIf(
@@ -642,11 +647,7 @@ final class Room {
    * @throws InvalidChangeException if a change does not fit the document
    */
   synchronized void push(
-      RoomConnection conn,
-      String doc,
-      int version,
-      List<Frames.Update> updates,
-      dev.tailboard.masks.Masker masker) {
+      RoomConnection conn, String doc, int version, List<Frames.Update> updates, Masker masker) {
     refuseIfUnloaded();
     CollabDoc d = doc(doc);
     List<ChangeSet> changes = updates.stream().map(u -> parse(u.changes())).toList();
@@ -693,11 +694,7 @@ final class Room {
    * written is not searched for again at every push: such a document stays editable.
    */
   private void refuseIfSecret(
-      RoomConnection conn,
-      String doc,
-      CollabDoc d,
-      String after,
-      dev.tailboard.masks.Masker masker) {
+      RoomConnection conn, String doc, CollabDoc d, String after, Masker masker) {
     if (masker.isEmpty() || masker.mask(after) == after || masker.mask(d.text()) != d.text()) {
       return;
     }

@@ -6,6 +6,7 @@ import dev.tailboard.config.Threads;
 import dev.tailboard.store.ClusterBus;
 import dev.tailboard.store.RoomStore;
 import dev.tailboard.support.Json;
+import java.io.IOException;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -213,7 +214,7 @@ final class RoomCluster implements ClusterBus.Listener {
     try {
       JsonNode msg = json.mapper().readTree(payload);
       room.fromPeer(msg.path("node").asText(), msg.path("conn").asText(), msg.path("frame"));
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       LOG.log(Level.WARNING, "bad room message from another node", e);
     }
   }

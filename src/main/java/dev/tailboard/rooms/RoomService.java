@@ -2,6 +2,7 @@ package dev.tailboard.rooms;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tailboard.auth.Access;
 import dev.tailboard.auth.Caller;
 import dev.tailboard.builds.BuildMasks;
 import dev.tailboard.config.Config;
@@ -10,6 +11,7 @@ import dev.tailboard.config.Threads;
 import dev.tailboard.hub.EventHub;
 import dev.tailboard.hub.Listener;
 import dev.tailboard.masks.Masker;
+import dev.tailboard.metrics.Metrics;
 import dev.tailboard.net.ClientOutputs;
 import dev.tailboard.store.Build;
 import dev.tailboard.store.ClusterBus;
@@ -22,17 +24,24 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -58,14 +67,13 @@ public class RoomService {
   /** The room an admitted connection may join; absent on a refused one. */
   private static final String ROOM = "tailboard.room";
 
-  private static final java.util.Set<String> WRITES =
-      java.util.Set.of("chat", "point", "cursor", "doc.push");
+  private static final Set<String> WRITES = Set.of("chat", "point", "cursor", "doc.push");
   private static final String TOMCAT_BLOCKING_SEND_TIMEOUT =
       "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
 
   /** A build room's chat and notes are masked with the build's secret values; free rooms not. */
   private Masker masker(Room room) {
-    java.util.regex.Matcher build = BUILD_ROOM.matcher(room.name);
+    Matcher build = BUILD_ROOM.matcher(room.name);
     if (!build.matches()) {
       return Masker.none();
     }
@@ -81,8 +89,8 @@ public class RoomService {
   @Inject EventHub hub;
   @Inject Json json;
   @Inject Config config;
-  @Inject dev.tailboard.auth.Access access;
-  @Inject dev.tailboard.metrics.Metrics metrics;
+  @Inject Access access;
+  @Inject Metrics metrics;
   @Inject ClusterBus bus;
   @Inject ClientOutputs outputs;
   @Inject BuildMasks masks;
@@ -172,7 +180,7 @@ public class RoomService {
     try {
       // each frame goes out as soon as it is sent, never held back for a batch
       session.getAsyncRemote().setBatchingAllowed(false);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       LOG.log(Level.FINE, "cannot turn off batching", e);
     }
     // The write deadline is ours (closeStalled), not the container's send timeout: Jetty 12.1's
@@ -246,7 +254,7 @@ public class RoomService {
                 () -> conn.close(CloseCodes.TOKEN_EXPIRED, "token expired"),
                 delay,
                 TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
+      } catch (RejectedExecutionException e) {
         conn.close(CloseCodes.SHUTDOWN, "server shutting down"); // the ticker stopped
         return false;
       }
@@ -255,17 +263,14 @@ public class RoomService {
   }
 
   private void refuse(
-      RoomConnection conn,
-      String code,
-      String message,
-      jakarta.websocket.CloseReason.CloseCode close) {
+      RoomConnection conn, String code, String message, CloseReason.CloseCode close) {
     conn.send(json.write(new Frames.Error(code, message, null)));
     conn.closeAfterQueued(close, message);
   }
 
   /** Why the caller may not enter the room, or null; if it may, sets whether it may write. */
   private String refusal(String room, Caller caller, RoomConnection conn) {
-    java.util.regex.Matcher build = BUILD_ROOM.matcher(room);
+    Matcher build = BUILD_ROOM.matcher(room);
     if (build.matches()) {
       Optional<Build> b = builds.findBuild(Long.parseLong(build.group(1)));
       if (b.isEmpty()) {
@@ -399,11 +404,11 @@ public class RoomService {
     Room room = Room.load(name, store, writer, json, cluster, maxDocChars);
     // what other nodes' members did while this room was loading
     cluster.resync(room);
-    java.util.regex.Matcher build = BUILD_ROOM.matcher(name);
+    Matcher build = BUILD_ROOM.matcher(name);
     if (build.matches()) {
       try {
         room.relayWith(hub.listen(Long.parseLong(build.group(1)), new Relay(room)));
-      } catch (java.util.NoSuchElementException e) {
+      } catch (NoSuchElementException e) {
         // the build is gone; the room still works
       }
     }
@@ -529,14 +534,14 @@ public class RoomService {
   private static final class Holds {
     private final String client;
     private volatile String room;
-    private volatile java.util.concurrent.ScheduledFuture<?> expiry;
+    private volatile ScheduledFuture<?> expiry;
 
     Holds(String client) {
       this.client = client;
     }
 
     void release(ClientOutputs outputs, ClientRooms rooms) {
-      java.util.concurrent.ScheduledFuture<?> scheduled = expiry;
+      ScheduledFuture<?> scheduled = expiry;
       if (scheduled != null) {
         scheduled.cancel(false);
       }

@@ -2,6 +2,8 @@ package dev.tailboard.rooms;
 
 import dev.tailboard.config.Config;
 import dev.tailboard.config.Setting;
+import dev.tailboard.config.Threads;
+import dev.tailboard.metrics.Metrics;
 import dev.tailboard.store.ClusterBus;
 import dev.tailboard.store.RoomStore;
 import jakarta.annotation.PostConstruct;
@@ -21,6 +23,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -56,7 +59,7 @@ public class RoomWriter {
   @Inject RoomStore store;
   @Inject ClusterBus bus;
   @Inject Config config;
-  @Inject dev.tailboard.metrics.Metrics metrics;
+  @Inject Metrics metrics;
   private io.micrometer.core.instrument.Timer commits;
 
   private BlockingQueue<Job> queue;
@@ -86,13 +89,13 @@ public class RoomWriter {
     metrics.gauge(
         "tailboard.room.write.queue", "Room messages waiting to be stored", () -> queue.size());
     fanOut =
-        dev.tailboard.config.Threads.pool(
+        Threads.pool(
             "tailboard-room-fanout",
             Math.max(2, Runtime.getRuntime().availableProcessors()),
             new LinkedBlockingQueue<>(100_000),
             // past the bound the writer fans out itself: slower, never lost
             new ThreadPoolExecutor.CallerRunsPolicy());
-    thread = dev.tailboard.config.Threads.named("tailboard-room-writer").newThread(this::run);
+    thread = Threads.named("tailboard-room-writer").newThread(this::run);
     thread.start();
   }
 
@@ -136,7 +139,7 @@ public class RoomWriter {
     Set<RoomStore.Write> refused = Collections.newSetFromMap(new IdentityHashMap<>());
     try {
       refused.addAll(store.appendAll(batch.stream().map(Job::write).toList()));
-      commits.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+      commits.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "room messages not stored", e);
       Set<Room> rooms = new LinkedHashSet<>();

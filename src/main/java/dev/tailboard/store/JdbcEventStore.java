@@ -1,5 +1,6 @@
 package dev.tailboard.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.tailboard.support.Json;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -464,7 +465,7 @@ public class JdbcEventStore implements EventStore {
   private List<Step> steps(String stored) {
     try {
       return json.mapper().readValue(stored, STEPS);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
   }

@@ -1,6 +1,7 @@
 package dev.tailboard.store;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The durable part of rooms: stored messages (numbered by the room's seq) and the shared documents'
@@ -80,7 +81,7 @@ public interface RoomStore {
   boolean beat(String node, long seenAt);
 
   /** Every node's last {@code seen_at}. */
-  java.util.Map<String, Long> nodes();
+  Map<String, Long> nodes();
 
   /** Deletes a node's heartbeat and its members (idempotent: any node may do it). */
   void forgetNode(String node);

@@ -1,5 +1,7 @@
 package dev.tailboard.support;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,8 +23,8 @@ public class Json {
         new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     mapper.getFactory().setCharacterEscapes(new SurrogateEscapes());
     // JAX-RS owns the entity streams: reading or writing a body must not close them.
-    mapper.getFactory().disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-    mapper.getFactory().disable(com.fasterxml.jackson.core.JsonParser.Feature.AUTO_CLOSE_SOURCE);
+    mapper.getFactory().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    mapper.getFactory().disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
     return mapper;
   }
 

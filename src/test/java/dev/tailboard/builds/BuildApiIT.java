@@ -31,9 +31,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The build API of SPEC §4 against the real WAR in Jetty: creating, listing and reading builds, log
- * ingest (JSON and text/plain, streamed, retried, split, capped), steps and status, and the
- * problem+json errors. Every test works on builds of its own, in fresh projects.
+ * The build API (README, HTTP API) against the real WAR in Jetty: creating, listing and reading
+ * builds, log ingest (JSON and text/plain, streamed, retried, split, capped), steps and status, and
+ * the problem+json errors. Every test works on builds of its own, in fresh projects.
  */
 class BuildApiIT {
 

@@ -7,7 +7,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shared notes of SPEC §6 against real {@code @codemirror/collab} clients: {@code
+ * The shared notes (docs/protocol.md) against real {@code @codemirror/collab} clients: {@code
  * src/test/node/collab-client/collab.mjs} ({@link CollabClient}) runs two CodeMirror editors in one
  * Node process that type at the same time into a fresh room of the real WAR, pushing without
  * waiting for each other, so pushes are rejected and rebased; it checks that both editors and a

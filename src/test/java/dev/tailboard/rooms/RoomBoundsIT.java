@@ -20,10 +20,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The bounds of SPEC §10 for rooms, on a server of its own with small limits: connections per
- * client address (streams and WebSockets together), rooms per client, the shared document's length
- * and the messages a room keeps. Each test closes what it opened; the server counts a connection
- * until its close arrives, hence the waits before a test starts.
+ * The bounds for rooms (the limits.* and rooms.* settings, README's Configuration), on a server of
+ * its own with small limits: connections per client address (streams and WebSockets together),
+ * rooms per client, the shared document's length and the messages a room keeps. Each test closes
+ * what it opened; the server counts a connection until its close arrives, hence the waits before a
+ * test starts.
  */
 class RoomBoundsIT {
 

@@ -20,7 +20,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Collaboration rooms (SPEC §6) against the real WAR with a real WebSocket client. */
+/** Collaboration rooms (docs/protocol.md) against the real WAR with a real WebSocket client. */
 class RoomIT {
 
   private static final Duration WAIT = Duration.ofSeconds(20);

@@ -14,9 +14,9 @@ import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
- * SPEC §10, writes: a member that stops reading (its TCP window full) never delays the others' chat
- * or pings, and the server closes it once a write to it has hung past {@code
- * ws.writeTimeoutSeconds} (10 s by default; the IT server pings every second).
+ * Room writes (docs/rooms-delivery.md): a member that stops reading (its TCP window full) never
+ * delays the others' chat or pings, and the server closes it once a write to it has hung past
+ * {@code ws.writeTimeoutSeconds} (10 s by default; the IT server pings every second).
  */
 class StalledMemberIT {
 
