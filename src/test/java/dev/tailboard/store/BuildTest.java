@@ -1,8 +1,7 @@
-package dev.tailboard.builds;
+package dev.tailboard.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tailboard.store.Build;
 import dev.tailboard.support.Json;
 import java.util.List;
 import org.junit.jupiter.api.Test;
