@@ -69,7 +69,7 @@ public class EventHub {
   private final ConcurrentHashMap<Topic, Set<Subscription>> topics = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Long, Set<Runnable>> waiters = new ConcurrentHashMap<>();
 
-  /** Per topic with subscribers here: the highest event id fanned out on this node. */
+  /** Per build with subscribers here: the highest event id fanned out on this node. */
   private final ConcurrentHashMap<Long, Long> heads = new ConcurrentHashMap<>();
 
   /**
