@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every SPEC §8 scenario against Tailboard and its two peers, in one run (issue 6):
+# Every scenario of docs/benchmarks.md against Tailboard and its two peers, in one run (issue 6):
 #   fanout  500 SSE subscribers, 5,000 lines/s in chunks of 50: p50/p99/max, CPU per line
 #   rooms   200 rooms x 10 WebSocket members, one chat per member per second: p50/p99/max
 #   idle    8,000 idle SSE streams + 8,000 idle WebSocket members: held?, heap after GC, RSS

@@ -1,5 +1,5 @@
 // Writes src/test/resources/codemirror/changeset-vectors.json: change sets made and applied by
-// the real @codemirror/state, for dev.tailboard.room.ChangeSetTest. Deterministic (seeded PRNG):
+// the real @codemirror/state, for dev.tailboard.rooms.ChangeSetTest. Deterministic (seeded PRNG):
 // running it again with the same @codemirror/state version gives the same file.
 //
 //   cd src/test/node/changeset-vectors && npm ci && node generate.mjs

@@ -1,4 +1,4 @@
-// Two real @codemirror/collab clients against Tailboard's shared-notes authority (SPEC §6).
+// Two real @codemirror/collab clients against Tailboard's shared-notes authority (docs/protocol.md).
 //
 //   node collab.mjs <ws-base-url> <room> [second-ws-base-url] [seed]
 //

@@ -25,9 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.awaitility.Awaitility;
 
 /**
- * The cluster (SPEC §8, §12): three nodes (the real WAR, each its own JVM) on one PostgreSQL behind
- * nginx with the repository's configuration, all on this machine, started by the benchmark itself.
- * Three figures:
+ * The cluster (docs/benchmarks.md, docs/cluster.md): three nodes (the real WAR, each its own JVM)
+ * on one PostgreSQL behind nginx with the repository's configuration, all on this machine, started
+ * by the benchmark itself. Three figures:
  *
  * <ol>
  *   <li>publish-to-receive latency of subscribers on the publisher's own node against subscribers

@@ -17,11 +17,11 @@ import java.util.Map;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * Stalled readers (SPEC §8): a healthy subscriber's publish-to-receive latency, first alone and
- * then while N clients hold streams of a big finished build without reading them (plus M {@code
- * /api/streams} connections doing the same, where the server has that route; otherwise M more plain
- * streams); the server's threads and heap after a full GC in both phases, and lines the healthy
- * subscriber lost.
+ * Stalled readers (docs/benchmarks.md): a healthy subscriber's publish-to-receive latency, first
+ * alone and then while N clients hold streams of a big finished build without reading them (plus M
+ * {@code /api/streams} connections doing the same, where the server has that route; otherwise M
+ * more plain streams); the server's threads and heap after a full GC in both phases, and lines the
+ * healthy subscriber lost.
  *
  * <p>The stalled clients are raw sockets with a 4 KiB receive buffer that send their request and
  * never read, so the server's writes to them stop as soon as the kernel's buffers are full. Whether

@@ -1,6 +1,6 @@
 package dev.tailboard.auth;
 
-import dev.tailboard.web.ProblemException;
+import dev.tailboard.support.ProblemException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;

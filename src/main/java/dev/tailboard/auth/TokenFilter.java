@@ -2,7 +2,7 @@ package dev.tailboard.auth;
 
 import dev.tailboard.config.Config;
 import dev.tailboard.config.Setting;
-import dev.tailboard.web.ProblemException;
+import dev.tailboard.support.ProblemException;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -2,7 +2,9 @@ package dev.tailboard.auth;
 
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Cookie;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -53,9 +55,7 @@ public final class TokenLocator {
    * case).
    */
   public static Optional<Found> find(
-      java.util.Map<String, java.util.List<String>> headers,
-      java.util.Map<String, java.util.List<String>> parameters,
-      boolean allowQuery) {
+      Map<String, List<String>> headers, Map<String, List<String>> parameters, boolean allowQuery) {
     String bearer = bearer(header(headers, "Authorization"));
     if (bearer != null) {
       return Optional.of(new Found(bearer, Source.HEADER));
@@ -69,14 +69,14 @@ public final class TokenLocator {
         }
       }
     }
-    java.util.List<String> query = parameters.get(QUERY_PARAMETER);
+    List<String> query = parameters.get(QUERY_PARAMETER);
     if (allowQuery && query != null && !query.isEmpty()) {
       return Optional.of(new Found(query.get(0), Source.QUERY));
     }
     return Optional.empty();
   }
 
-  private static String header(java.util.Map<String, java.util.List<String>> headers, String name) {
+  private static String header(Map<String, List<String>> headers, String name) {
     for (var e : headers.entrySet()) {
       if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
         return e.getValue().get(0);

@@ -10,11 +10,15 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.tailboard.config.Config;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /** Mints and verifies the HS256 JWTs that carry a {@link Caller}'s subject and scope. */
 @ApplicationScoped
@@ -54,10 +58,10 @@ public class TokenService {
    */
   byte[] derivedKey(String label) {
     try {
-      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-      mac.init(new javax.crypto.spec.SecretKeySpec(key.bytes(), "HmacSHA256"));
-      return mac.doFinal(label.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    } catch (java.security.GeneralSecurityException e) {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key.bytes(), "HmacSHA256"));
+      return mac.doFinal(label.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
     }
   }

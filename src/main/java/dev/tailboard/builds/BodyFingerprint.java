@@ -1,5 +1,6 @@
 package dev.tailboard.builds;
 
+import dev.tailboard.store.NewBuild;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

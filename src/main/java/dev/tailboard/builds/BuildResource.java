@@ -1,8 +1,11 @@
 package dev.tailboard.builds;
 
 import dev.tailboard.auth.Access;
+import dev.tailboard.store.Build;
+import dev.tailboard.store.BuildFilter;
 import dev.tailboard.store.EventStore;
-import dev.tailboard.web.ProblemException;
+import dev.tailboard.store.NewBuild;
+import dev.tailboard.support.ProblemException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;

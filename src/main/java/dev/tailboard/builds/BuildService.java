@@ -4,20 +4,27 @@ import dev.tailboard.config.Config;
 import dev.tailboard.config.Setting;
 import dev.tailboard.hub.EventHub;
 import dev.tailboard.store.BodyMismatchException;
+import dev.tailboard.store.Build;
+import dev.tailboard.store.BuildStatus;
 import dev.tailboard.store.ChunkSeq;
 import dev.tailboard.store.EventStore;
+import dev.tailboard.store.LogChunk;
 import dev.tailboard.store.Mutation;
+import dev.tailboard.store.NewBuild;
 import dev.tailboard.store.Outcome;
 import dev.tailboard.store.Rewritten;
+import dev.tailboard.store.Step;
 import dev.tailboard.store.StoredEvent;
-import dev.tailboard.web.Json;
-import dev.tailboard.web.ProblemException;
+import dev.tailboard.support.Json;
+import dev.tailboard.support.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -43,7 +50,7 @@ public class BuildService {
 
   /** Now, to the millisecond the store keeps, so a summary reads the same before and after. */
   static String now() {
-    return Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
+    return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
   }
 
   public static String validProject(String project) {
@@ -272,8 +279,7 @@ public class BuildService {
         .build();
   }
 
-  private Outcome publish(
-      long id, ChunkSeq chunk, java.util.function.Function<Build, Mutation> change) {
+  private Outcome publish(long id, ChunkSeq chunk, Function<Build, Mutation> change) {
     try {
       return hub.publish(id, chunk, change);
     } catch (NoSuchElementException e) {

@@ -3,6 +3,7 @@ package dev.tailboard.builds;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestWrapper;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -97,7 +98,7 @@ final class ConnectionIdleTimeout {
   }
 
   private static Method publicMethod(Class<?> type, String name, Class<?>... parameters) {
-    if (!java.lang.reflect.Modifier.isPublic(type.getModifiers())) {
+    if (!Modifier.isPublic(type.getModifiers())) {
       return null;
     }
     try {

@@ -1,7 +1,8 @@
 package dev.tailboard.builds;
 
 import dev.tailboard.config.Setting;
-import dev.tailboard.web.ProblemException;
+import dev.tailboard.store.Build;
+import dev.tailboard.support.ProblemException;
 import java.util.List;
 
 /**

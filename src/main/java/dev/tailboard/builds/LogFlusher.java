@@ -1,5 +1,6 @@
 package dev.tailboard.builds;
 
+import dev.tailboard.config.Threads;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,7 +14,7 @@ public class LogFlusher {
 
   @PostConstruct
   void start() {
-    executor = dev.tailboard.config.Threads.scheduler("tailboard-log-flush");
+    executor = Threads.scheduler("tailboard-log-flush");
   }
 
   @PreDestroy

@@ -1,10 +1,12 @@
 package dev.tailboard.builds;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.tailboard.auth.Access;
 import dev.tailboard.config.Config;
 import dev.tailboard.config.Setting;
-import dev.tailboard.web.Json;
-import dev.tailboard.web.ProblemException;
+import dev.tailboard.store.Build;
+import dev.tailboard.support.Json;
+import dev.tailboard.support.ProblemException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.AsyncContext;
@@ -62,7 +64,7 @@ public class LogResource {
     LogBody chunk;
     try {
       chunk = json.mapper().readValue(text, LogBody.class);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw ProblemException.badRequest(
           "Malformed JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
     }

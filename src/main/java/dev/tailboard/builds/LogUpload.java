@@ -1,6 +1,6 @@
 package dev.tailboard.builds;
 
-import dev.tailboard.web.ProblemException;
+import dev.tailboard.support.ProblemException;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -10,6 +10,7 @@ import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -245,7 +246,7 @@ final class LogUpload implements ReadListener, AsyncListener {
   private static boolean isTimeout(Throwable cause) {
     for (Throwable t = cause; t != null; t = t.getCause()) {
       if (t instanceof TimeoutException
-          || t instanceof java.net.SocketTimeoutException
+          || t instanceof SocketTimeoutException
           || t.getClass().getSimpleName().contains("Timeout")) {
         return true;
       }

@@ -3,9 +3,8 @@ package dev.tailboard.builds;
 import dev.tailboard.config.Config;
 import dev.tailboard.config.Setting;
 import dev.tailboard.config.Threads;
-import dev.tailboard.room.RoomService;
-import dev.tailboard.room.RoomStore;
 import dev.tailboard.store.EventStore;
+import dev.tailboard.store.RoomStore;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -93,7 +92,7 @@ public class Retention {
       if (ids.isEmpty()) {
         break;
       }
-      rooms.deleteRooms(ids.stream().map(RoomService::buildRoom).toList());
+      rooms.deleteRooms(ids.stream().map(RoomStore::buildRoom).toList());
       deleted += builds.deleteFinished(ids);
       if (ids.size() < batch) {
         break;

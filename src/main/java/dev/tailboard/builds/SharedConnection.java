@@ -1,8 +1,9 @@
 package dev.tailboard.builds;
 
 import dev.tailboard.net.ClientOutput;
+import dev.tailboard.store.BuildStatus;
 import dev.tailboard.store.StoredEvent;
-import dev.tailboard.web.Json;
+import dev.tailboard.support.Json;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.tailboard.builds;
 
 import dev.tailboard.net.ClientOutputs;
-import dev.tailboard.web.ProblemException;
+import dev.tailboard.support.ProblemException;
 import jakarta.servlet.http.HttpServletRequest;
 
 /** What every long-lived request passes first: the per-client connection limit. */

@@ -1,6 +1,6 @@
 package dev.tailboard.builds;
 
-import dev.tailboard.web.ProblemException;
+import dev.tailboard.support.ProblemException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -3,8 +3,9 @@ package dev.tailboard.builds;
 import dev.tailboard.auth.Access;
 import dev.tailboard.auth.Caller;
 import dev.tailboard.hub.Delivery;
+import dev.tailboard.store.Build;
 import dev.tailboard.store.StoredEvent;
-import dev.tailboard.web.Json;
+import dev.tailboard.support.Json;
 import java.io.IOException;
 
 /** A feed delivery that passes on only the builds its caller may read. */

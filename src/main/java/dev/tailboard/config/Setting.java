@@ -1,5 +1,7 @@
 package dev.tailboard.config;
 
+import java.util.Locale;
+
 /**
  * Every configuration key Tailboard reads, with its default. The key {@code a.b} is read from the
  * system property {@code tailboard.a.b}, else the environment variable {@code TAILBOARD_A_B}, else
@@ -84,7 +86,7 @@ public enum Setting {
 
   /** The environment variable name, e.g. {@code TAILBOARD_SSE_RETRYMILLIS}. */
   public String environmentName() {
-    return "TAILBOARD_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
+    return "TAILBOARD_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
   }
 
   public String defaultValue() {

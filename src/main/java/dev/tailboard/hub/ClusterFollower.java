@@ -1,7 +1,7 @@
 package dev.tailboard.hub;
 
-import dev.tailboard.builds.Build;
 import dev.tailboard.config.Threads;
+import dev.tailboard.store.Build;
 import dev.tailboard.store.ClusterBus;
 import dev.tailboard.store.EventStore;
 import dev.tailboard.store.StoredEvent;
@@ -54,7 +54,7 @@ final class ClusterFollower implements ClusterBus.Listener {
   public void announced(String channel, long position) {
     if (channel.startsWith(BUILD_CHANNEL)) {
       wake(Long.parseLong(channel.substring(BUILD_CHANNEL.length())), position);
-    } else if (channel.startsWith(FEED_CHANNEL) && hub.follows(EventHub.ALL_BUILDS)) {
+    } else if (channel.startsWith(FEED_CHANNEL) && hub.followsFeed()) {
       long id = Long.parseLong(channel.substring(FEED_CHANNEL.length()));
       if (summaries.putIfAbsent(id, Boolean.TRUE) == null) {
         run(() -> summary(id));
@@ -65,10 +65,8 @@ final class ClusterFollower implements ClusterBus.Listener {
   /** Missed wake-ups are in the store: every followed build is read up to its newest event. */
   @Override
   public void reconnected() {
-    for (long topic : hub.followedTopics()) {
-      if (topic != EventHub.ALL_BUILDS) {
-        hub.store().findBuild(topic).ifPresent(b -> wake(topic, b.lastEventId()));
-      }
+    for (long buildId : hub.followedBuilds()) {
+      hub.store().findBuild(buildId).ifPresent(b -> wake(buildId, b.lastEventId()));
     }
   }
 

@@ -1,22 +1,25 @@
 package dev.tailboard.hub;
 
-import dev.tailboard.builds.Build;
-import dev.tailboard.builds.NewBuild;
 import dev.tailboard.config.Config;
 import dev.tailboard.config.Setting;
 import dev.tailboard.config.Threads;
+import dev.tailboard.metrics.Metrics;
+import dev.tailboard.store.BodyMismatchException;
+import dev.tailboard.store.Build;
 import dev.tailboard.store.ChunkSeq;
 import dev.tailboard.store.ClusterBus;
 import dev.tailboard.store.Created;
 import dev.tailboard.store.EventStore;
 import dev.tailboard.store.Mutation;
+import dev.tailboard.store.NewBuild;
 import dev.tailboard.store.Outcome;
 import dev.tailboard.store.StoredEvent;
-import dev.tailboard.web.Json;
+import dev.tailboard.support.Json;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.HashSet;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -51,9 +54,6 @@ import java.util.logging.Logger;
 @ApplicationScoped
 public class EventHub {
 
-  /** The topic of the global build feed ({@code /api/events}). */
-  public static final long ALL_BUILDS = 0;
-
   private static final Logger LOG = Logger.getLogger(EventHub.class.getName());
   private static final int STRIPES = 256;
 
@@ -62,18 +62,24 @@ public class EventHub {
   @Inject Json json;
   @Inject LogMerger merger;
   @Inject HubMetrics metrics;
-  @Inject dev.tailboard.metrics.Metrics registry;
+  @Inject Metrics registry;
   @Inject ClusterBus bus;
 
   private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
-  private final ConcurrentHashMap<Long, Set<Subscription>> topics = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Topic, Set<Subscription>> topics = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Long, Set<Runnable>> waiters = new ConcurrentHashMap<>();
 
-  /** Per topic with subscribers here: the highest event id fanned out on this node. */
+  /** Per build with subscribers here: the highest event id fanned out on this node. */
   private final ConcurrentHashMap<Long, Long> heads = new ConcurrentHashMap<>();
 
-  /** Every subscription until it ends, replays of finished builds included: the ticker's list. */
+  /**
+   * Every client's subscription until it ends, replays of finished builds included: the ticker's
+   * list, and the SSE connections the gauge counts.
+   */
   private final Set<Subscription> all = ConcurrentHashMap.newKeySet();
+
+  /** The {@link Listener}s inside this process: not clients, so neither ticked nor counted. */
+  private final Set<Subscription> listeners = ConcurrentHashMap.newKeySet();
 
   private Executor writers;
   private Executor replayers;
@@ -164,6 +170,7 @@ public class EventHub {
       follower.stop();
     }
     all.forEach(Subscription::cancel);
+    listeners.forEach(Subscription::cancel);
     for (Executor e : List.of(writers, replayers)) {
       ThreadPoolExecutor pool = (ThreadPoolExecutor) e;
       pool.shutdown();
@@ -181,7 +188,7 @@ public class EventHub {
    * (the same idempotency key) returns that build and announces nothing, so a build is announced
    * once however often its create is retried.
    *
-   * @throws dev.tailboard.store.BodyMismatchException if the key was first used with another body
+   * @throws BodyMismatchException if the key was first used with another body
    */
   public Created create(NewBuild build, String idempotencyKey, String fingerprint) {
     Created created = store.createBuild(build, idempotencyKey, fingerprint, json::write);
@@ -197,8 +204,7 @@ public class EventHub {
    * nothing and returns the first reply ({@link EventStore#mutate}).
    *
    * @throws NoSuchElementException if the build does not exist
-   * @throws dev.tailboard.store.BodyMismatchException if the chunk's seq was stored with another
-   *     body
+   * @throws BodyMismatchException if the chunk's seq was stored with another body
    */
   public Outcome publish(long buildId, ChunkSeq chunk, Function<Build, Mutation> change) {
     ReentrantLock lock = stripe(buildId);
@@ -241,19 +247,36 @@ public class EventHub {
    * @throws NoSuchElementException if the build does not exist
    */
   public Subscription subscribe(long buildId, long afterId, Delivery delivery) {
-    return subscribe(buildId, build -> afterId, true, delivery);
+    return subscribe(buildId, build -> afterId, true, delivery, all);
   }
 
   /** Subscribes to a build's events from now on: nothing stored is replayed. */
   public Subscription subscribeLive(long buildId, Delivery delivery) {
-    return subscribe(buildId, Build::lastEventId, false, delivery);
+    return subscribe(buildId, Build::lastEventId, false, delivery, all);
+  }
+
+  /**
+   * Calls {@code listener} with the build's events from now on (nothing stored is replayed) until
+   * the build finishes or the returned subscription is cancelled. A listener is not a client: it is
+   * not counted in {@link #subscriberCount()} and gets no heartbeats; like a client's, its queue is
+   * bounded, so one that cannot keep up is dropped.
+   *
+   * @throws NoSuchElementException if the build does not exist
+   */
+  public Subscription listen(long buildId, Listener listener) {
+    return subscribe(buildId, Build::lastEventId, false, new ListenerDelivery(listener), listeners);
   }
 
   private Subscription subscribe(
-      long buildId, ToLongFunction<Build> after, boolean replay, Delivery delivery) {
-    Subscription s = newSubscription(buildId, delivery);
+      long buildId,
+      ToLongFunction<Build> after,
+      boolean replay,
+      Delivery delivery,
+      Set<Subscription> kind) {
+    Topic.OfBuild topic = Topic.build(buildId);
+    Subscription s = newSubscription(topic, delivery);
     // live first: every event fanned out from now on is queued, everything before is stored
-    join(buildId, s);
+    join(topic, s);
     Build build;
     try {
       build = store.findBuild(buildId).orElseThrow(NoSuchElementException::new);
@@ -268,15 +291,15 @@ public class EventHub {
       // a node's first subscriber of a build: other nodes' events after this are read for it
       heads.putIfAbsent(buildId, build.lastEventId());
     }
-    all.add(s);
+    kind.add(s);
     s.start(after.applyAsLong(build), replay);
     return s;
   }
 
   /** Subscribes to the global feed of build summaries; live only, nothing is replayed. */
   public Subscription subscribeAll(Delivery delivery) {
-    Subscription s = newSubscription(ALL_BUILDS, delivery);
-    join(ALL_BUILDS, s);
+    Subscription s = newSubscription(Topic.feed(), delivery);
+    join(Topic.feed(), s);
     all.add(s);
     s.start(0, false);
     return s;
@@ -305,7 +328,7 @@ public class EventHub {
     waiters.computeIfPresent(buildId, (id, set) -> without(set, wake));
   }
 
-  /** Live subscribers across all topics, for metrics. */
+  /** Clients subscribed across all topics (SSE connections; not listeners), for metrics. */
   public int subscriberCount() {
     return all.size();
   }
@@ -326,7 +349,7 @@ public class EventHub {
       long last = events.get(events.size() - 1).id();
       heads.computeIfPresent(buildId, (id, head) -> Math.max(head, last));
     }
-    Set<Subscription> subs = topics.get(buildId);
+    Set<Subscription> subs = topics.get(Topic.build(buildId));
     if (subs != null) {
       for (Subscription s : subs) {
         if (endAt > 0 && !events.isEmpty()) {
@@ -358,7 +381,7 @@ public class EventHub {
 
   /** Offers a build's summary to this node's subscribers of the global feed. */
   void announceHere(Build build) {
-    Set<Subscription> subs = topics.get(ALL_BUILDS);
+    Set<Subscription> subs = topics.get(Topic.feed());
     if (subs == null || subs.isEmpty()) {
       return;
     }
@@ -366,7 +389,7 @@ public class EventHub {
     subs.forEach(s -> s.offer(event));
   }
 
-  private Subscription newSubscription(long topic, Delivery delivery) {
+  private Subscription newSubscription(Topic topic, Delivery delivery) {
     return new Subscription(
         topic, delivery, limits, writers, replayers, merger, metrics, store, this::ended);
   }
@@ -375,17 +398,17 @@ public class EventHub {
    * A topic's set is changed only inside compute on its key, so a subscriber joining while the
    * last one leaves cannot be added to a set that is being dropped from the map.
    */
-  private void join(long topic, Subscription s) {
+  private void join(Topic topic, Subscription s) {
     topics.compute(topic, (id, set) -> with(set, s));
   }
 
   private void leave(Subscription s) {
     topics.computeIfPresent(
         s.topic(),
-        (id, set) -> {
+        (topic, set) -> {
           Set<Subscription> left = without(set, s);
-          if (left == null) {
-            heads.remove(id);
+          if (left == null && topic instanceof Topic.OfBuild build) {
+            heads.remove(build.buildId());
           }
           return left;
         });
@@ -401,15 +424,24 @@ public class EventHub {
    * What the cluster follower needs of the hub, under the build's stripe lock.
    */
 
-  /** True when this node has a subscriber or a long-poll of the topic. */
-  boolean follows(long topic) {
-    return topics.containsKey(topic) || waiters.containsKey(topic);
+  /** True when this node has a subscriber or a long-poll of the build. */
+  boolean follows(long buildId) {
+    return topics.containsKey(Topic.build(buildId)) || waiters.containsKey(buildId);
   }
 
-  /** The topics with subscribers or long-polls here (the global feed's too). */
-  Set<Long> followedTopics() {
-    Set<Long> followed = new java.util.HashSet<>(topics.keySet());
-    followed.addAll(waiters.keySet());
+  /** True when this node has a subscriber of the global feed. */
+  boolean followsFeed() {
+    return topics.containsKey(Topic.feed());
+  }
+
+  /** The builds with subscribers or long-polls here. */
+  Set<Long> followedBuilds() {
+    Set<Long> followed = new HashSet<>(waiters.keySet());
+    for (Topic topic : topics.keySet()) {
+      if (topic instanceof Topic.OfBuild build) {
+        followed.add(build.buildId());
+      }
+    }
     return followed;
   }
 
@@ -446,6 +478,7 @@ public class EventHub {
   private void ended(Subscription s) {
     leave(s);
     all.remove(s);
+    listeners.remove(s);
   }
 
   private void tick() {
@@ -466,5 +499,22 @@ public class EventHub {
 
   private ReentrantLock stripe(long buildId) {
     return stripes[(int) Math.floorMod(buildId, (long) STRIPES)];
+  }
+
+  /**
+   * A {@link Listener} behind a subscription: takes every event at once; nothing to beat or close.
+   */
+  private record ListenerDelivery(Listener listener) implements Delivery {
+
+    @Override
+    public void send(StoredEvent event) {
+      listener.onEvent(event);
+    }
+
+    @Override
+    public void heartbeat() {}
+
+    @Override
+    public void close() {}
   }
 }

@@ -1,8 +1,8 @@
 package dev.tailboard.hub;
 
-import dev.tailboard.builds.LogChunk;
+import dev.tailboard.store.LogChunk;
 import dev.tailboard.store.StoredEvent;
-import dev.tailboard.web.Json;
+import dev.tailboard.support.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayDeque;

@@ -42,7 +42,7 @@ public final class Subscription {
 
   private static final int BATCH_BYTES = 256 * 1024;
 
-  private final long topic;
+  private final Topic topic;
   private final Delivery delivery;
   private final HubLimits limits;
   private final Executor writers;
@@ -91,7 +91,7 @@ public final class Subscription {
   private volatile long endsAtMillis;
 
   Subscription(
-      long topic,
+      Topic topic,
       Delivery delivery,
       HubLimits limits,
       Executor writers,
@@ -112,7 +112,7 @@ public final class Subscription {
     this.onEnd = onEnd;
   }
 
-  public long topic() {
+  public Topic topic() {
     return topic;
   }
 
@@ -357,7 +357,7 @@ public final class Subscription {
         after = lastSent;
         upTo = endAtId;
       }
-      page = store.readEvents(topic, after, upTo, limits.replayPage(), limits.replayPageBytes());
+      page = readPage(after, upTo);
       pageIndex = 0;
       if (page.isEmpty()) {
         synchronized (this) {
@@ -368,6 +368,15 @@ public final class Subscription {
     }
     finish();
     return null;
+  }
+
+  /** The stored events after {@code after}, up to {@code upTo}: a build's; the feed has none. */
+  private List<StoredEvent> readPage(long after, long upTo) {
+    if (topic instanceof Topic.OfBuild build) {
+      return store.readEvents(
+          build.buildId(), after, upTo, limits.replayPage(), limits.replayPageBytes());
+    }
+    return List.of();
   }
 
   /** The next queued live event the client has not had yet (replay may have sent it). */

@@ -1,5 +1,7 @@
 package dev.tailboard.masks;
 
+import java.util.Locale;
+
 /**
  * GitHub Actions' {@code ::add-mask::VALUE} workflow command, by which a step registers a secret it
  * computed (a token it fetched, say) while the build runs. The line that registers it would itself
@@ -51,7 +53,7 @@ public final class AddMask {
     while (i < escaped.length()) {
       char c = escaped.charAt(i);
       if (c == '%' && i + 3 <= escaped.length()) {
-        String code = escaped.substring(i + 1, i + 3).toUpperCase(java.util.Locale.ROOT);
+        String code = escaped.substring(i + 1, i + 3).toUpperCase(Locale.ROOT);
         char decoded =
             switch (code) {
               case "25" -> '%';

@@ -8,5 +8,8 @@
  * dev.tailboard.masks.MaskForms} which spellings of a value are searched for (raw, base64, URL,
  * JSON), and {@link dev.tailboard.masks.Masker} finds all of them in one pass per line with an
  * Aho–Corasick automaton built once per set of values.
+ *
+ * <p>Package rule: a leaf, a pure library: it imports nothing of Tailboard's. See
+ * docs/architecture.md.
  */
 package dev.tailboard.masks;

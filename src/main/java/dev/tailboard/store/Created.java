@@ -1,7 +1,5 @@
 package dev.tailboard.store;
 
-import dev.tailboard.builds.Build;
-
 /**
  * The result of {@link EventStore#createBuild}: the build, and whether this call created it ({@code
  * false}: an earlier request with the same idempotency key did, and {@code build} is that build as

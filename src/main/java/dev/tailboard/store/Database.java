@@ -13,8 +13,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.Driver;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Collections;
+import java.util.Properties;
 import java.util.ServiceLoader;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -99,14 +103,14 @@ public class Database {
    * A connection of its own, outside the pool, for a session that lives as long as the node (the
    * cluster bus's {@code LISTEN}): a pooled one would be retired under it.
    */
-  public java.sql.Connection connectOutsidePool() throws SQLException {
+  public Connection connectOutsidePool() throws SQLException {
     String url = url();
     String driverClass = driverFor(url);
     if (driverClass == null) {
-      return java.sql.DriverManager.getConnection(
+      return DriverManager.getConnection(
           url, config.string(Setting.DB_USER), config.string(Setting.DB_PASSWORD));
     }
-    java.util.Properties props = new java.util.Properties();
+    Properties props = new Properties();
     props.setProperty("user", config.string(Setting.DB_USER));
     props.setProperty("password", config.string(Setting.DB_PASSWORD));
     if (postgres()) {
@@ -158,10 +162,10 @@ public class Database {
     }
     // drivers in WEB-INF/lib register themselves with DriverManager, which outlives the WAR: a
     // redeploy would keep the old class loader alive through them (Tomcat warns of the leak)
-    for (Driver driver : java.util.Collections.list(java.sql.DriverManager.getDrivers())) {
+    for (Driver driver : Collections.list(DriverManager.getDrivers())) {
       if (driver.getClass().getClassLoader() == Database.class.getClassLoader()) {
         try {
-          java.sql.DriverManager.deregisterDriver(driver);
+          DriverManager.deregisterDriver(driver);
         } catch (SQLException e) {
           // undeploying anyway
         }

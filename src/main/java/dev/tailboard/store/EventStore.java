@@ -1,8 +1,5 @@
 package dev.tailboard.store;
 
-import dev.tailboard.builds.Build;
-import dev.tailboard.builds.BuildFilter;
-import dev.tailboard.builds.NewBuild;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;

@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /** Transactions and statements over the pool, shared by the JDBC stores. */
@@ -81,6 +82,6 @@ public class Jdbc {
 
   /** {@code (?, ?, ?)} for an {@code IN} list of {@code n} values (n ≥ 1). */
   public static String inList(int n) {
-    return "(" + String.join(", ", java.util.Collections.nCopies(n, "?")) + ")";
+    return "(" + String.join(", ", Collections.nCopies(n, "?")) + ")";
   }
 }

@@ -1,12 +1,8 @@
 package dev.tailboard.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import dev.tailboard.builds.Build;
-import dev.tailboard.builds.BuildFilter;
-import dev.tailboard.builds.BuildStatus;
-import dev.tailboard.builds.NewBuild;
-import dev.tailboard.builds.Step;
-import dev.tailboard.web.Json;
+import dev.tailboard.support.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.UncheckedIOException;
@@ -469,7 +465,7 @@ public class JdbcEventStore implements EventStore {
   private List<Step> steps(String stored) {
     try {
       return json.mapper().readValue(stored, STEPS);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
   }

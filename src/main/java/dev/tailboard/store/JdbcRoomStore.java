@@ -1,12 +1,12 @@
 package dev.tailboard.store;
 
-import dev.tailboard.room.RoomStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -148,7 +148,7 @@ public class JdbcRoomStore implements RoomStore {
             room,
             type,
             limit);
-    java.util.Collections.reverse(newestFirst);
+    Collections.reverse(newestFirst);
     return newestFirst;
   }
 

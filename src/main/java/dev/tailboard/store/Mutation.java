@@ -1,6 +1,5 @@
 package dev.tailboard.store;
 
-import dev.tailboard.builds.Build;
 import java.util.List;
 
 /**

@@ -16,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -244,7 +245,7 @@ final class PgNotifyBus implements ClusterBus, AutoCloseable {
     }
   }
 
-  private void forEach(String channel, java.util.function.Consumer<Listener> call) {
+  private void forEach(String channel, Consumer<Listener> call) {
     for (Map.Entry<String, Listener> l : listeners) {
       if (channel.startsWith(l.getKey())) {
         call.accept(l.getValue());

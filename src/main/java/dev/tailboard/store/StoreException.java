@@ -1,5 +1,7 @@
 package dev.tailboard.store;
 
+import java.sql.SQLException;
+
 /** A failure of the database under the store; the request fails and nothing is acknowledged. */
 public class StoreException extends RuntimeException {
   public StoreException(Throwable cause) {
@@ -8,7 +10,7 @@ public class StoreException extends RuntimeException {
 
   /** True when a unique or other integrity constraint refused the write (SQLState 23xxx). */
   public boolean isConstraintViolation() {
-    return getCause() instanceof java.sql.SQLException sql
+    return getCause() instanceof SQLException sql
         && sql.getSQLState() != null
         && sql.getSQLState().startsWith("23");
   }

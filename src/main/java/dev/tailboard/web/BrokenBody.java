@@ -1,5 +1,6 @@
 package dev.tailboard.web;
 
+import jakarta.ws.rs.WebApplicationException;
 import java.util.Set;
 
 /**
@@ -33,8 +34,7 @@ final class BrokenBody {
     int depth = 0;
     for (Throwable t = error; t != null && depth < 10; t = t.getCause(), depth++) {
       // JAX-RS's own BadRequestException is a WebApplicationException, answered before this
-      if (!(t instanceof jakarta.ws.rs.WebApplicationException)
-          && NAMES.contains(t.getClass().getSimpleName())) {
+      if (!(t instanceof WebApplicationException) && NAMES.contains(t.getClass().getSimpleName())) {
         return true;
       }
     }

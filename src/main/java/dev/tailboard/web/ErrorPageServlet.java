@@ -1,5 +1,7 @@
 package dev.tailboard.web;
 
+import dev.tailboard.support.Json;
+import dev.tailboard.support.Problem;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;

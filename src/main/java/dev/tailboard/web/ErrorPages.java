@@ -1,5 +1,7 @@
 package dev.tailboard.web;
 
+import dev.tailboard.support.Problem;
+import dev.tailboard.support.ProblemException;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
 

@@ -1,6 +1,8 @@
 package dev.tailboard.web;
 
-import dev.tailboard.builds.BuildFilter;
+import dev.tailboard.metrics.Metrics;
+import dev.tailboard.store.BuildFilter;
+import dev.tailboard.store.ClusterBus;
 import dev.tailboard.store.EventStore;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -22,8 +24,8 @@ public class HealthResource {
   public record Health(String status, String store, String bus) {}
 
   @Inject EventStore store;
-  @Inject dev.tailboard.store.ClusterBus bus;
-  @Inject dev.tailboard.metrics.Metrics metrics;
+  @Inject ClusterBus bus;
+  @Inject Metrics metrics;
 
   @GET
   @Path("health")

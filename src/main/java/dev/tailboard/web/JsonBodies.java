@@ -1,6 +1,8 @@
 package dev.tailboard.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tailboard.support.Json;
+import dev.tailboard.support.Problem;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.Produces;

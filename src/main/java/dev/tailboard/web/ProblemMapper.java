@@ -1,6 +1,7 @@
 package dev.tailboard.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.tailboard.support.ProblemException;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;

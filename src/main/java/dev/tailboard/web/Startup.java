@@ -3,7 +3,7 @@ package dev.tailboard.web;
 import dev.tailboard.auth.FirstStartNotice;
 import dev.tailboard.config.Config;
 import dev.tailboard.hub.EventHub;
-import dev.tailboard.room.RoomService;
+import dev.tailboard.rooms.RoomService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;

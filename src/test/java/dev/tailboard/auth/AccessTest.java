@@ -3,7 +3,7 @@ package dev.tailboard.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tailboard.config.Config;
-import dev.tailboard.web.ProblemException;
+import dev.tailboard.support.ProblemException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;

@@ -21,9 +21,9 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * Auth of SPEC §3 against the real WAR: who may publish (Bearer header or session cookie, never a
- * query token), scope globs, minting tokens, anonymous reading, and CORS. Every test publishes to
- * builds of its own, in fresh projects.
+ * Auth (README, HTTP API: tokens and sessions) against the real WAR: who may publish (Bearer header
+ * or session cookie, never a query token), scope globs, minting tokens, anonymous reading, and
+ * CORS. Every test publishes to builds of its own, in fresh projects.
  */
 class AuthIT {
 

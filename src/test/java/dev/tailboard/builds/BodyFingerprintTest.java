@@ -2,6 +2,7 @@ package dev.tailboard.builds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tailboard.store.NewBuild;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

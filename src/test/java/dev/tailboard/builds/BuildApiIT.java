@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tailboard.store.BuildStatus;
 import dev.tailboard.testing.Api;
 import dev.tailboard.testing.ChunkedUpload;
 import dev.tailboard.testing.ItServer;
@@ -30,9 +31,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The build API of SPEC §4 against the real WAR in Jetty: creating, listing and reading builds, log
- * ingest (JSON and text/plain, streamed, retried, split, capped), steps and status, and the
- * problem+json errors. Every test works on builds of its own, in fresh projects.
+ * The build API (README, HTTP API) against the real WAR in Jetty: creating, listing and reading
+ * builds, log ingest (JSON and text/plain, streamed, retried, split, capped), steps and status, and
+ * the problem+json errors. Every test works on builds of its own, in fresh projects.
  */
 class BuildApiIT {
 

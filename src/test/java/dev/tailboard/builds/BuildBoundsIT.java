@@ -15,8 +15,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * SPEC §10's bounds on what a client can make the server hold for a build, against a WAR of its own
- * started with small caps: the log's bytes, its steps, the lengths of names.
+ * The bounds (the limits.* settings, README's Configuration) on what a client can make the server
+ * hold for a build, against a WAR of its own started with small caps: the log's bytes, its steps,
+ * the lengths of names.
  */
 class BuildBoundsIT {
 

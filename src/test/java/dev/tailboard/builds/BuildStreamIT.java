@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-/** The build event stream of SPEC §5, against the real WAR over real sockets. */
+/** The build event stream (docs/protocol.md) against the real WAR over real sockets. */
 class BuildStreamIT {
 
   private static final Duration WAIT = Duration.ofSeconds(30);

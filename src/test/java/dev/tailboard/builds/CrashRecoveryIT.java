@@ -26,10 +26,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * SPEC §9 against a server of the test's own ({@link WarServer}) that it kills with SIGKILL and
- * starts again on the same port and store: nothing a publisher was told is stored gets lost, a
- * publisher retrying by {@code ?seq} never doubles a chunk, and subscribers resuming by
- * Last-Event-ID (thousands at once) see every line exactly once.
+ * Crash recovery (docs/decisions.md; resuming: docs/protocol.md) against a server of the test's own
+ * ({@link WarServer}) that it kills with SIGKILL and starts again on the same port and store:
+ * nothing a publisher was told is stored gets lost, a publisher retrying by {@code ?seq} never
+ * doubles a chunk, and subscribers resuming by Last-Event-ID (thousands at once) see every line
+ * exactly once.
  */
 class CrashRecoveryIT {
 

@@ -3,7 +3,8 @@ package dev.tailboard.builds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tailboard.web.ProblemException;
+import dev.tailboard.store.Build;
+import dev.tailboard.support.ProblemException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

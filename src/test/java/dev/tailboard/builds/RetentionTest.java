@@ -5,18 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.tailboard.config.Config;
-import dev.tailboard.room.RoomService;
-import dev.tailboard.room.RoomStore.DocUpdate;
-import dev.tailboard.room.RoomStore.Snapshot;
-import dev.tailboard.room.RoomStore.StoredFrame;
-import dev.tailboard.room.RoomStore.Write;
+import dev.tailboard.store.Build;
 import dev.tailboard.store.ChunkSeq;
 import dev.tailboard.store.JdbcEventStore;
 import dev.tailboard.store.JdbcRoomStore;
 import dev.tailboard.store.Mutation;
+import dev.tailboard.store.NewBuild;
+import dev.tailboard.store.RoomStore;
+import dev.tailboard.store.RoomStore.DocUpdate;
+import dev.tailboard.store.RoomStore.Snapshot;
+import dev.tailboard.store.RoomStore.StoredFrame;
+import dev.tailboard.store.RoomStore.Write;
 import dev.tailboard.store.StoredEvent;
 import dev.tailboard.store.TestStores;
-import dev.tailboard.web.ProblemException;
+import dev.tailboard.support.ProblemException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -90,7 +92,7 @@ class RetentionTest {
           StoredEvent line = new StoredEvent(id, more.lastEventId(), "log", "{}", 1, 1);
           return new Mutation(more, List.of(line), "{}");
         });
-    String room = RoomService.buildRoom(id);
+    String room = RoomStore.buildRoom(id);
     rooms.appendAll(
         List.of(
             new Write(room, new StoredFrame(1, "chat", "c1", "{}"), null, null, null),
@@ -104,7 +106,7 @@ class RetentionTest {
   }
 
   private boolean stored(long id) {
-    String room = RoomService.buildRoom(id);
+    String room = RoomStore.buildRoom(id);
     boolean build = events.findBuild(id).isPresent();
     boolean history =
         !events.readEvents(id, 0, Long.MAX_VALUE, 100, Long.MAX_VALUE).isEmpty()

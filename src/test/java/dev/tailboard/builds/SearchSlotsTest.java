@@ -3,7 +3,7 @@ package dev.tailboard.builds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tailboard.config.Config;
-import dev.tailboard.web.Problem;
+import dev.tailboard.support.Problem;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
 import java.util.Optional;

@@ -23,11 +23,11 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
- * Clients that open streams and never read (SPEC's stalled readers): 200 streams of a big finished
- * build and 50 shared {@code /api/streams} connections, raw sockets with small receive buffers. A
- * healthy subscriber of another build must get every line as fast as without them, the dashboard
- * feed and long-poll must keep answering, the server must hold no thread and a bounded number of
- * bytes for them, and it must cut them at the write deadline.
+ * Clients that open streams and never read (the stalled readers of docs/benchmarks.md): 200 streams
+ * of a big finished build and 50 shared {@code /api/streams} connections, raw sockets with small
+ * receive buffers. A healthy subscriber of another build must get every line as fast as without
+ * them, the dashboard feed and long-poll must keep answering, the server must hold no thread and a
+ * bounded number of bytes for them, and it must cut them at the write deadline.
  */
 class StalledReadersIT {
 
@@ -66,7 +66,8 @@ class StalledReadersIT {
       }
 
       // the stalled streams have taken what their sockets take (each holds at most its output
-      // bound and one event): from here on they are what the SPEC means by stalled readers
+      // bound and one event): from here on they are what docs/benchmarks.md means by stalled
+      // readers
       double[] last = {-1};
       await()
           .atMost(WAIT)
@@ -101,7 +102,8 @@ class StalledReadersIT {
 
       assertThat(quiet.lines()).isEqualTo(CHUNKS * LINES_PER_CHUNK);
       assertThat(loaded.lines()).isEqualTo(CHUNKS * LINES_PER_CHUNK);
-      // SPEC: within 1.25x; loose for a shared CI machine, far below what one stall used to cost
+      // docs/benchmarks.md: within 1.25x; loose for a shared CI machine, far below what one stall
+      // used to cost
       assertThat(loaded.p99()).isLessThan(Math.max(quiet.p99() * 2, quiet.p99() + 100));
       assertThat(feedAnswers).isTrue();
       assertThat(pollAnswers).isTrue();

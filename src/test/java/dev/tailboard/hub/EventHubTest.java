@@ -3,16 +3,16 @@ package dev.tailboard.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.tailboard.builds.Build;
-import dev.tailboard.builds.LogChunk;
-import dev.tailboard.builds.NewBuild;
 import dev.tailboard.config.Threads;
 import dev.tailboard.metrics.Metrics;
+import dev.tailboard.store.Build;
 import dev.tailboard.store.EventStore;
+import dev.tailboard.store.LogChunk;
 import dev.tailboard.store.Mutation;
+import dev.tailboard.store.NewBuild;
 import dev.tailboard.store.StoredEvent;
 import dev.tailboard.store.TestStores;
-import dev.tailboard.web.Json;
+import dev.tailboard.support.Json;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -145,6 +145,43 @@ class EventHubTest {
 
       assertThat(feed.sent).extracting(StoredEvent::buildId).containsExactly(id, other);
     }
+  }
+
+  @Test
+  void aListenerHearsLiveEventsUntilTheBuildEndsAndIsNotCountedAsAConnection() {
+    running(2);
+    EventHub hub = hub(manual, 256, 100);
+    List<Long> heard = new ArrayList<>();
+    hub.listen(BUILD, e -> heard.add(e.id()));
+    FakeDelivery client = FakeDelivery.healthy();
+    hub.subscribeLive(BUILD, client);
+    manual.runAll();
+    assertThat(hub.subscriberCount()).isEqualTo(1); // the client only
+
+    publishLine(hub);
+    publishStatus(hub, "passed");
+    manual.runAll();
+    hub.tick(System.currentTimeMillis() + 60_000); // a client would be beaten; a listener not
+    manual.runAll();
+
+    assertThat(heard).containsExactly(4L, 5L); // nothing stored before it joined
+    assertThat(client.ids()).containsExactly(4L, 5L);
+    assertThat(hub.subscriberCount()).isZero();
+    assertThat(hub.follows(BUILD)).isFalse(); // both ended with the build
+  }
+
+  @Test
+  void theFeedAndABuildAreTopicsOfTheirOwn() {
+    running(0);
+    EventHub hub = hub(manual, 256, 100);
+    FakeDelivery feed = FakeDelivery.healthy();
+    hub.subscribeAll(feed);
+    assertThat(hub.followsFeed()).isTrue();
+    assertThat(hub.followedBuilds()).isEmpty();
+    assertThat(hub.follows(BUILD)).isFalse();
+
+    hub.subscribeLive(BUILD, FakeDelivery.healthy());
+    assertThat(hub.followedBuilds()).containsExactly(BUILD);
   }
 
   @Test

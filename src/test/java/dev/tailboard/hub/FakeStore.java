@@ -1,12 +1,12 @@
 package dev.tailboard.hub;
 
-import dev.tailboard.builds.Build;
-import dev.tailboard.builds.BuildFilter;
-import dev.tailboard.builds.NewBuild;
+import dev.tailboard.store.Build;
+import dev.tailboard.store.BuildFilter;
 import dev.tailboard.store.ChunkSeq;
 import dev.tailboard.store.Created;
 import dev.tailboard.store.EventStore;
 import dev.tailboard.store.Mutation;
+import dev.tailboard.store.NewBuild;
 import dev.tailboard.store.Outcome;
 import dev.tailboard.store.Rewritten;
 import dev.tailboard.store.StoredEvent;

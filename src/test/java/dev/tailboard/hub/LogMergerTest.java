@@ -2,9 +2,9 @@ package dev.tailboard.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tailboard.builds.LogChunk;
+import dev.tailboard.store.LogChunk;
 import dev.tailboard.store.StoredEvent;
-import dev.tailboard.web.Json;
+import dev.tailboard.support.Json;
 import java.util.ArrayDeque;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -3,8 +3,6 @@ package dev.tailboard.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tailboard.builds.Build;
-import dev.tailboard.builds.NewBuild;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -69,7 +67,7 @@ class JdbcEventStoreTest {
     assertThatThrownBy(() -> create(OTHER, "k", "f2"))
         .isInstanceOf(BodyMismatchException.class)
         .hasMessage("Idempotency-Key \"k\"");
-    assertThat(store.listBuilds(new dev.tailboard.builds.BuildFilter(null, null, 10, null)))
+    assertThat(store.listBuilds(new dev.tailboard.store.BuildFilter(null, null, 10, null)))
         .extracting(Build::id)
         .containsExactly(first.build().id());
   }

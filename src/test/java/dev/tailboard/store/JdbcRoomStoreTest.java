@@ -2,10 +2,10 @@ package dev.tailboard.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tailboard.room.RoomStore.DocUpdate;
-import dev.tailboard.room.RoomStore.Snapshot;
-import dev.tailboard.room.RoomStore.StoredFrame;
-import dev.tailboard.room.RoomStore.Write;
+import dev.tailboard.store.RoomStore.DocUpdate;
+import dev.tailboard.store.RoomStore.Snapshot;
+import dev.tailboard.store.RoomStore.StoredFrame;
+import dev.tailboard.store.RoomStore.Write;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

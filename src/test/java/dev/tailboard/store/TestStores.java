@@ -1,7 +1,7 @@
 package dev.tailboard.store;
 
 import dev.tailboard.config.Config;
-import dev.tailboard.web.Json;
+import dev.tailboard.support.Json;
 import java.util.Map;
 import java.util.UUID;
 

@@ -2,6 +2,7 @@ package dev.tailboard.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tailboard.support.Problem;
 import org.junit.jupiter.api.Test;
 
 class ErrorPagesTest {

@@ -1,4 +1,0 @@
-package dev.tailboard.builds;
-
-/** A page of the build list: newest first, optionally by project and status, ids below before. */
-public record BuildFilter(String project, String status, int limit, Long before) {}

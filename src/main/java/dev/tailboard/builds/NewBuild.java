@@ -1,4 +1,0 @@
-package dev.tailboard.builds;
-
-/** The body of {@code POST /api/builds}. */
-public record NewBuild(String project, String title, String ref, String commit, String url) {}

@@ -1,2 +1,0 @@
-/** Collaboration rooms over WebSocket: presence, chat, shared notes, pointers. */
-package dev.tailboard.room;
