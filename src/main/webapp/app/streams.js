@@ -1,5 +1,5 @@
 // A page's build streams and dashboard feed. Where the browser has module SharedWorkers, every
-// tab shares one connection through app/stream-worker.js (SPEC §7: ten open builds must not use
+// tab shares one connection through app/stream-worker.js (README, "In the browser": ten open builds must not use
 // up HTTP/1.1's six connections per host); elsewhere each stream is an EventSource of its own.
 // Either way the page sees the same thing: onEvent(type, data, id) for each event and
 // onState('live' | 'reconnecting' | 'failed') for the connection; on 'failed' the page long-polls
