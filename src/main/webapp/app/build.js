@@ -1,6 +1,12 @@
 // The build page, /builds/{id}: follows the build's event stream (app/streams.js: one connection
 // shared by the browser's tabs, resumed by Last-Event-ID), falls back to long-polling when
 // EventSource is missing or never gets through, and renders the log with LogView.
+//
+// Failure first: a failed build opens at its first error line (the summary's `firstErrorLine`,
+// or the first line the view marks) unless the URL has a #L hash; `e` / `Shift+e` step through
+// the error lines; the header counts them; the build's annotations (GET …/annotations, then
+// `annotation` events) are listed above the log, each linked to its line; and "Changed since last
+// green" lists the lines new since the last passed build (GET …/diff?against=last-passed).
 
 import { LogView } from './log-view.js';
 import { joinRoom } from './room.js';
@@ -41,6 +47,8 @@ const TAIL_ABOVE = TAIL_PARAM > 0 ? TAIL_PARAM : 50000;
 const TAIL_LINES = TAIL_PARAM > 0 ? TAIL_PARAM : 10000;
 let partial = false;
 let room = null;
+let toFirstError = false; // a failed build opened without a hash: go to its first error line
+const annotations = new Map(); // level, logLine, message … → the annotation
 
 $('#home').href = ROOT.toString();
 
@@ -57,8 +65,181 @@ function renderHeader() {
     .join(' @ ');
   $('#status').replaceChildren(statusBadge(summary.status));
   $('#started').textContent = summary.startedAt ? `started ${formatTime(summary.startedAt)}` : '';
+  view.live = !TERMINAL.has(summary.status);
+  if (typeof summary.errorCount === 'number') view.serverMarks = true; // it marks error lines
+  $('#diff-open').hidden = summary.status !== 'failed';
   renderDuration();
   renderSteps();
+  renderErrorCount();
+}
+
+// ---- errors ---------------------------------------------------------------------------------
+
+/** The header's error count: the error lines the view holds, or the summary's when it has more. */
+function renderErrorCount() {
+  const known = summary && typeof summary.errorCount === 'number' ? summary.errorCount : 0;
+  const count = Math.max(known, view.errors.length);
+  const el = $('#errors');
+  el.hidden = count === 0;
+  el.dataset.count = String(count);
+  el.textContent = `✖ ${count} error${count === 1 ? '' : 's'}`;
+  el.title = 'lines reporting an error: e / Shift+e step through them';
+}
+
+view.onErrors = () => {
+  renderErrorCount();
+  if (toFirstError && target == null && view.errors.length) {
+    toFirstError = false;
+    target = view.errors[0];
+  }
+};
+
+/** Moves to the next (`step` 1) or previous (-1) error line from the highlighted one. */
+function stepError(step) {
+  const errors = view.errors;
+  if (!errors.length) return;
+  let from = view.highlighted;
+  if (from == null) {
+    const mid = document.elementFromPoint(innerWidth / 3, innerHeight / 2);
+    const row = mid && mid.closest('.line');
+    from = row ? Number(row.dataset.n) : 0;
+  }
+  let i;
+  if (step > 0) {
+    i = errors.findIndex((n) => n > from);
+    if (i < 0) i = 0;
+  } else {
+    i = errors.findLastIndex((n) => n < from);
+    if (i < 0) i = errors.length - 1;
+  }
+  const n = errors[i];
+  setFollow(false);
+  const el = view.reveal(n);
+  view.highlight(n);
+  if (el) el.scrollIntoView({ block: 'center' });
+}
+
+document.addEventListener('keydown', (e) => {
+  if (e.key !== 'e' && e.key !== 'E') return;
+  if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+  const t = e.target;
+  if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+  e.preventDefault();
+  stepError(e.shiftKey ? -1 : 1);
+});
+
+// ---- annotations ----------------------------------------------------------------------------
+
+const ICONS = { error: '✖', warning: '⚠', notice: 'ℹ' };
+
+function addAnnotation(a) {
+  if (!a || !a.message) return;
+  const key = [a.logLine, a.level, a.file, a.line, a.col, a.title, a.message].join('\u0000');
+  if (annotations.has(key)) return;
+  annotations.set(key, a);
+  renderAnnotations();
+}
+
+function renderAnnotations() {
+  const list = $('#annotations');
+  const sorted = [...annotations.values()].sort((a, b) => (a.logLine ?? 0) - (b.logLine ?? 0));
+  list.replaceChildren(
+    ...sorted.map((a) => {
+      const li = document.createElement('li');
+      const level = ICONS[a.level] ? a.level : 'notice';
+      li.className = `annotation annotation-${level}`;
+      const icon = document.createElement('span');
+      icon.className = 'annotation-icon';
+      icon.textContent = ICONS[level];
+      icon.title = level;
+      const link = document.createElement('a');
+      link.className = 'annotation-text';
+      if (a.logLine) link.href = `#L${a.logLine}`;
+      link.textContent = a.title ? `${a.title}: ${a.message}` : a.message;
+      li.append(icon, link);
+      if (a.file) {
+        const where = document.createElement('span');
+        where.className = 'annotation-file';
+        where.textContent = [a.file, a.line, a.line && a.col].filter(Boolean).join(':');
+        li.append(where);
+      }
+      return li;
+    }),
+  );
+  list.hidden = sorted.length === 0;
+}
+
+async function loadAnnotations() {
+  try {
+    const r = await fetch(api(`builds/${id}/annotations`), { cache: 'no-store' });
+    if (!r.ok) return; // a server without annotations: the list stays empty
+    const list = await r.json();
+    if (Array.isArray(list)) list.forEach(addAnnotation);
+  } catch (err) {
+    // events still bring them
+  }
+}
+
+// ---- what changed since the last green run --------------------------------------------------
+
+async function showDiff() {
+  const panel = $('#diff');
+  const body = $('#diff-body');
+  panel.hidden = false;
+  body.replaceChildren();
+  $('#diff-summary').textContent = 'comparing with the last passed build…';
+  let r;
+  try {
+    r = await fetch(api(`builds/${id}/diff?against=last-passed`), { cache: 'no-store' });
+  } catch (err) {
+    $('#diff-summary').textContent = 'The comparison failed: the server did not answer.';
+    return;
+  }
+  if (r.status === 404) {
+    let detail = '';
+    try {
+      detail = (await r.json()).detail || '';
+    } catch (err) {
+      // no problem+json body
+    }
+    panel.dataset.state = 'none';
+    $('#diff-summary').textContent =
+      'No passed build of this project and ref to compare with' + (detail ? ` (${detail})` : '.');
+    return;
+  }
+  if (!r.ok) {
+    panel.dataset.state = 'error';
+    $('#diff-summary').textContent = `The comparison failed (HTTP ${r.status}).`;
+    return;
+  }
+  const diff = await r.json();
+  const against = diff.against && typeof diff.against === 'object' ? diff.against.id : diff.against;
+  const lines = diff.lines || [];
+  panel.dataset.state = 'done';
+  const summaryText = document.createElement('span');
+  summaryText.textContent = `${lines.length} line${lines.length === 1 ? '' : 's'} new since `;
+  const link = document.createElement('a');
+  link.href = `../builds/${against}`;
+  link.textContent = `#${against}`;
+  const tail = document.createElement('span');
+  tail.textContent = diff.truncated ? ' (the list is cut short)' : '';
+  $('#diff-summary').replaceChildren(summaryText, link, tail);
+  if (diff.rule) $('#diff-summary').title = diff.rule;
+  body.replaceChildren(
+    ...lines.map((l) => {
+      const li = document.createElement('li');
+      li.className = 'diff-line';
+      li.dataset.n = String(l.line);
+      const a = document.createElement('a');
+      a.href = `#L${l.line}`;
+      a.textContent = String(l.line);
+      const text = document.createElement('span');
+      text.className = 'diff-text';
+      text.textContent = l.text;
+      li.append(a, text);
+      return li;
+    }),
+  );
 }
 
 function renderDuration() {
@@ -99,11 +280,17 @@ function handle(type, data, eventId) {
     case 'build':
       summary = { ...data };
       steps.clear();
+      if (toFirstError && target == null && typeof data.firstErrorLine === 'number') {
+        toFirstError = false;
+        target = data.firstErrorLine;
+      }
       for (const s of data.steps || []) steps.set(s.name, { ...s });
       renderHeader();
       break;
     case 'log':
-      if (view.append(data.first, data.lines || [], data.ts, data.step) > 0) rendered();
+      if (view.append(data.first, data.lines || [], data.ts, data.step, data.errors) > 0) {
+        rendered();
+      }
       break;
     case 'step': {
       const s = steps.get(data.name) || { name: data.name, line: data.line, startedAt: data.ts };
@@ -118,6 +305,9 @@ function handle(type, data, eventId) {
     }
     case 'mask':
       refetchMasked(data.first, data.last);
+      break;
+    case 'annotation':
+      addAnnotation(data);
       break;
     case 'status':
       if (!summary) summary = { id: Number(id) };
@@ -288,6 +478,17 @@ window.addEventListener('hashchange', () => {
   target = targetFromHash();
   showTarget();
 });
+// A link to the line the hash already names: no hashchange, so go there all the same.
+document.addEventListener('click', (e) => {
+  const a = e.target.closest && e.target.closest('#annotations a, #diff-body a');
+  if (!a || a.getAttribute('href') !== location.hash) return;
+  target = targetFromHash();
+  showTarget();
+});
+$('#diff-open').addEventListener('click', () => showDiff());
+$('#diff-close').addEventListener('click', () => {
+  $('#diff').hidden = true;
+});
 
 // ---- start ----------------------------------------------------------------------------------
 
@@ -314,6 +515,16 @@ async function start() {
   } catch (err) {
     // the stream below reports the connection state
   }
+  if (target == null && summary && summary.status === 'failed') {
+    // a failed build opens at its first error line: the summary's, or the first the view marks
+    if (typeof summary.firstErrorLine === 'number') {
+      target = summary.firstErrorLine;
+      follow.checked = false;
+    } else {
+      toFirstError = true; // following the tail until an error line shows, if one does
+    }
+  }
+  loadAnnotations();
   room = joinRoom({
     room: `build-${id}`,
     panel: $('#room'),

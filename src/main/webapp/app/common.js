@@ -17,7 +17,7 @@ export const TERMINAL = new Set(['passed', 'failed', 'canceled', 'errored']);
 export const STATUSES = ['queued', 'running', 'passed', 'failed', 'canceled', 'errored'];
 
 /** The event types of a build's stream. */
-export const TYPES = ['build', 'log', 'step', 'status', 'reset', 'mask'];
+export const TYPES = ['build', 'log', 'step', 'status', 'reset', 'mask', 'annotation'];
 
 /** A random id, unique enough to tell tabs, clients and messages apart. */
 export function randomId() {

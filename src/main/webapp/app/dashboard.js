@@ -1,6 +1,8 @@
 // The dashboard, /: builds newest first from GET /api/builds, kept live by the global feed
 // (/api/events through app/streams.js, `event: build` with a build's summary). The feed has no replay, so
-// every (re)open of it reloads the list. Filters come from the query string (?project=&status=).
+// every (re)open of it reloads the list. Filters come from the query string
+// (?project=&status=&ref=). "Older" pages back through GET /api/builds?before= (the oldest row's
+// id). A failed row says why: its first error line (`firstError`) and its annotation counts.
 
 import {
   $,
@@ -17,6 +19,7 @@ const params = new URLSearchParams(location.search);
 const filter = {
   project: (params.get('project') || '').trim(),
   status: (params.get('status') || '').trim(),
+  ref: (params.get('ref') || '').trim(),
 };
 const builds = new Map(); // id → summary
 const badge = $('#connection');
@@ -32,19 +35,26 @@ for (const s of STATUSES) {
 }
 $('#f-project').value = filter.project;
 $('#f-status').value = filter.status;
+$('#f-ref').value = filter.ref;
 $('#filter').addEventListener('submit', (e) => {
   e.preventDefault();
   const q = new URLSearchParams();
   const project = $('#f-project').value.trim();
   const status = $('#f-status').value;
+  const ref = $('#f-ref').value.trim();
   if (project) q.set('project', project);
   if (status) q.set('status', status);
+  if (ref) q.set('ref', ref);
   const s = q.toString();
   location.href = location.pathname + (s ? `?${s}` : '');
 });
 
 function matches(b) {
-  return (!filter.project || b.project === filter.project) && (!filter.status || b.status === filter.status);
+  return (
+    (!filter.project || b.project === filter.project) &&
+    (!filter.status || b.status === filter.status) &&
+    (!filter.ref || b.ref === filter.ref)
+  );
 }
 
 // ---- the list -------------------------------------------------------------------------------
@@ -75,7 +85,9 @@ function row(b) {
   const title = document.createElement('a');
   title.href = `builds/${b.id}`;
   title.textContent = b.title || b.ref || '';
-  cell(title, 'title');
+  const titleCell = cell(title, 'title');
+  const why = whyItFailed(b);
+  if (why) titleCell.appendChild(why);
   cell(statusBadge(b.status), 'status-cell');
   cell(buildDuration(b), 'duration');
   cell(String(b.lineCount ?? 0), 'lines');
@@ -84,24 +96,78 @@ function row(b) {
   return tr;
 }
 
-function render() {
-  const shown = [...builds.values()]
-    .filter(matches)
-    .sort((a, b) => b.id - a.id)
-    .slice(0, LIMIT);
-  $('#builds tbody').replaceChildren(...shown.map(row));
-  $('#empty').hidden = shown.length > 0;
+const ICONS = { error: '✖', warning: '⚠', notice: 'ℹ' };
+
+/** A failed build's first error line and its annotation counts, or null when it has neither. */
+function whyItFailed(b) {
+  const counts = b.annotations || {};
+  const levels = ['error', 'warning', 'notice'].filter((l) => counts[l] > 0);
+  const failed = b.status === 'failed' || b.status === 'errored';
+  if (!levels.length && !(failed && b.firstError)) return null;
+  const div = document.createElement('div');
+  div.className = 'why';
+  if (levels.length) {
+    const span = document.createElement('span');
+    span.className = 'annotation-counts';
+    span.textContent = levels.map((l) => `${ICONS[l]} ${counts[l]}`).join(' ');
+    span.title = levels.map((l) => `${counts[l]} ${l}${counts[l] === 1 ? '' : 's'}`).join(', ');
+    div.appendChild(span);
+  }
+  if (failed && b.firstError) {
+    const a = document.createElement('a');
+    a.className = 'first-error';
+    a.href = `builds/${b.id}${b.firstErrorLine ? `#L${b.firstErrorLine}` : ''}`;
+    a.textContent = b.firstError;
+    a.title = b.firstErrorLine ? `line ${b.firstErrorLine}` : '';
+    div.appendChild(a);
+  }
+  return div;
 }
 
-async function load() {
+function render() {
+  // the first page and every older page loaded, newest first (the feed adds new builds on top)
+  const shown = [...builds.values()]
+    .filter(matches)
+    .filter((b) => oldest == null || b.id >= oldest)
+    .sort((a, b) => b.id - a.id);
+  $('#builds tbody').replaceChildren(...shown.map(row));
+  $('#empty').hidden = shown.length > 0;
+  $('#older').hidden = !more;
+}
+
+let oldest = null; // the oldest build id loaded from the list (older ones come with "Older")
+let more = false; // the last page was full: there may be older builds
+
+/** Loads a page of the list: the newest, or (`before` a build id) the one older than it. */
+async function load(before = null) {
   const q = new URLSearchParams({ limit: String(LIMIT) });
   if (filter.project) q.set('project', filter.project);
   if (filter.status) q.set('status', filter.status);
+  if (filter.ref) q.set('ref', filter.ref);
+  if (before != null) q.set('before', String(before));
   const r = await fetch(api(`builds?${q}`), { cache: 'no-store' });
   if (!r.ok) throw new Error(`HTTP ${r.status}`);
-  for (const b of await r.json()) upsert(b);
+  const page = await r.json();
+  for (const b of page) upsert(b);
+  const last = page.length ? page[page.length - 1].id : null;
+  if (before != null || oldest == null) {
+    if (last != null && (oldest == null || last < oldest)) oldest = last;
+    more = page.length >= LIMIT;
+  }
   render();
 }
+
+$('#older').addEventListener('click', async () => {
+  const button = $('#older');
+  button.disabled = true;
+  try {
+    await load(oldest);
+  } catch (err) {
+    showConnection(badge, 'reconnecting');
+  } finally {
+    button.disabled = false;
+  }
+});
 
 // Running builds' durations tick.
 setInterval(() => {

@@ -4,6 +4,14 @@
 // section_start/section_end, nested. Every line number is rendered once: lines the view already
 // has are skipped, so overlapping replays (a resumed stream, a long-poll) change nothing.
 //
+// The markers' own conventions: a `::group::` is folded unless the build is live and the group
+// still open, or it holds an error line (a reader's click wins over both); a GitLab section is
+// folded as its `[collapsed=true]` says. Marker lines (`::endgroup::`, a matched `section_end`,
+// `::add-mask::`) take no row, but keep their line numbers: every visible line is numbered (and
+// `#L`-linked) as in the stored log. Error lines are the ones the server marked (`errors` of a
+// `log` event); against a server that does not mark them (`serverMarks` false) a line matching
+// ERROR_LINE counts instead.
+//
 // Virtual scrolling: the lines (text rendered to HTML, sections, numbers) live in memory; the DOM
 // holds only the visible lines around the viewport (plus a margin), between two spacers sized so
 // the page is as tall as all visible lines (folded sections take no rows). Rows have a fixed
@@ -36,8 +44,10 @@ const GROUP_START = /^\s*::group::(.*)$/;
 const GROUP_END = /^\s*::endgroup::\s*$/;
 const SECTION_START = /section_start:(\d+):([A-Za-z0-9_.-]+)(?:\[([^\]]*)\])?/;
 const SECTION_END = /section_end:(\d+):([A-Za-z0-9_.-]+)/;
+const ADD_MASK = /^\s*::add-mask::/;
 
-// A line that reports an error: counted on every section around it.
+// A line that reports an error, for a server that does not mark them: counted on every section
+// around it.
 const ERROR_LINE = /\b(?:error|fatal)\b|ERR!|##\[error\]/i;
 
 const MARGIN = 200; // rows rendered above and below the viewport
@@ -66,6 +76,9 @@ export class LogView {
     this.highlighted = null;
     this.marks = new Map(); // line number -> colour (someone in the room points at it)
     this.matches = new Set(); // line numbers the search found
+    this.live = false; // the build runs: the open ::group:: stays unfolded
+    this.serverMarks = false; // the server marks error lines (`errors` of a log event)
+    this.onErrors = null; // called when error lines arrive
     this.top = document.createElement('div');
     this.bottom = document.createElement('div');
     this.top.className = this.bottom.className = 'log-spacer';
@@ -78,6 +91,7 @@ export class LogView {
       if (i < 0 || !this.lines[i].head) return;
       const sec = this.lines[i].head;
       sec.folded = !sec.folded;
+      sec.auto = false; // the reader decided
       this.relayout();
     });
     const onScroll = () => this.render(false);
@@ -92,7 +106,8 @@ export class LogView {
     this.nextLine = 1;
     this.step = null; // the step of the last chunk that named one
     this.steps = new Map(); // step name -> its section
-    this.lines = []; // { n, html, ts, sec (innermost section holding it), head?, marker? }
+    this.lines = []; // { n, html, ts, sec (innermost section holding it), head?, marker?, error? }
+    this.errors = []; // line numbers of the error lines, ascending
     this.visible = []; // indexes into lines of the lines not folded away
     this.stack = [null]; // open sections, innermost last
     this.from = 0; // rendered rows [from, to) of visible
@@ -133,17 +148,21 @@ export class LogView {
    * and times the sections; `step` (the build step the chunk belongs to, if its publisher said)
    * starts a section of its own when it changes. Returns how many lines were added.
    */
-  append(first, lines, ts, step) {
+  append(first, lines, ts, step, errors) {
     const skip = Math.max(0, this.nextLine - first);
+    if (Array.isArray(errors)) this.serverMarks = true;
+    const marked = Array.isArray(errors) && errors.length ? new Set(errors) : null;
+    const errorsBefore = this.errors.length;
     const time = ts ? Date.parse(ts) : NaN;
     let added = 0;
     const before = this.visible.length;
     this.closed = false;
     if (step && step !== this.step && skip < lines.length) this.openStep(first + skip, step, ts, time);
     for (let i = skip; i < lines.length; i++) {
-      this.appendLine(first + i, lines[i] ?? '', ts, time);
+      this.appendLine(first + i, lines[i] ?? '', ts, time, !!marked && marked.has(i));
       added++;
     }
+    if (this.errors.length > errorsBefore && this.onErrors) this.onErrors(this.errors);
     if (first + lines.length > this.nextLine) this.nextLine = first + lines.length;
     // Rows rendered above the old end do not change (unless a section got its duration): only
     // the spacer grows, and a selection in what is rendered survives.
@@ -151,7 +170,7 @@ export class LogView {
     return added;
   }
 
-  appendLine(n, raw, ts, time) {
+  appendLine(n, raw, ts, time, marked) {
     const { hidden, shown } = splitCarriageReturns(raw);
     // What a terminal overwrote is not shown, but its escapes still set the colour state.
     if (hidden) this.ansi.ansi_to_html(hidden);
@@ -161,7 +180,8 @@ export class LogView {
 
     let m;
     if ((m = GROUP_START.exec(plain))) {
-      this.openSection(n, m[1].trim() || 'group', ts, time, false, null);
+      // folded unless the build is live (it stays open while it runs, folds when it closes)
+      this.openSection(n, m[1].trim() || 'group', ts, time, !this.live, null, true);
       return;
     }
     if ((m = SECTION_START.exec(markers))) {
@@ -170,20 +190,40 @@ export class LogView {
       this.openSection(n, title, ts, Number(m[1]) * 1000, folded, m[2]);
       return;
     }
-    const line = this.add({ n, html, ts, sec: this.current() });
-    if (this.stack.length > 1 && ERROR_LINE.test(plain) && !GROUP_END.test(plain)) {
-      for (let sec = line.sec; sec; sec = sec.parent) sec.errors++;
+    const groupEnd = GROUP_END.test(plain);
+    const sectionEnd = !groupEnd && SECTION_END.exec(markers);
+    const ends = sectionEnd && this.stack.some((s) => s && s.name === sectionEnd[2]);
+    const marker = groupEnd || !!ends || ADD_MASK.test(plain);
+    const error = !marker && (this.serverMarks ? marked : ERROR_LINE.test(plain));
+    const line = this.add({ n, html, ts, sec: this.current(), marker, error });
+    if (error) {
+      this.errors.push(n);
+      let unfold = null;
+      for (let sec = line.sec; sec; sec = sec.parent) {
+        sec.errors++;
+        if (sec.auto && sec.folded) unfold = sec;
+        if (sec.auto) sec.folded = false; // a group with an error line shows it
+      }
+      if (unfold) this.refillTail(unfold.index);
       this.closed = true; // the heads show the new count
     }
-    if (GROUP_END.test(plain) && this.stack.length > 1) {
-      line.marker = true;
-      this.closeSection(time, null);
+    if (groupEnd) {
+      if (this.stack.length > 1) this.closeSection(time, null);
       return;
     }
-    if ((m = SECTION_END.exec(markers)) && this.stack.some((s) => s && s.name === m[2])) {
-      line.marker = true;
-      this.closeSection(Number(m[1]) * 1000, m[2]);
+    if (ends) this.closeSection(Number(sectionEnd[1]) * 1000, sectionEnd[2]);
+  }
+
+  /**
+   * The sections open from lines index `i` on changed their folding: `visible` is rebuilt from
+   * there (they are at the end of the log, so this costs only their own lines).
+   */
+  refillTail(i) {
+    while (this.visible.length && this.visible[this.visible.length - 1] > i) this.visible.pop();
+    for (let k = i + 1; k < this.lines.length; k++) {
+      if (this.shows(this.lines[k].sec) && !this.lines[k].marker) this.visible.push(k);
     }
+    this.from = this.to = 0;
   }
 
   /**
@@ -218,7 +258,7 @@ export class LogView {
 
   add(line) {
     this.lines.push(line);
-    if (this.shows(line.sec)) this.visible.push(this.lines.length - 1);
+    if (!line.marker && this.shows(line.sec)) this.visible.push(this.lines.length - 1);
     return line;
   }
 
@@ -255,22 +295,31 @@ export class LogView {
     this.render(true);
   }
 
-  openSection(n, title, ts, start, folded, name) {
+  openSection(n, title, ts, start, folded, name, auto = false) {
     const parent = this.current();
     const section = { parent, name, title, start, folded, closed: false, duration: '', errors: 0 };
+    section.auto = auto; // folds by the ::group:: convention until the reader clicks it
     this.add({ n, html: '', ts, sec: parent, head: section });
+    section.index = this.lines.length - 1;
     this.stack.push(section);
   }
 
   closeSection(end, name) {
     // GitLab names its sections: close up to the one named; ::endgroup:: closes the innermost.
+    let fold = null;
     while (this.stack.length > 1) {
       const top = this.stack.pop();
       if (isFinite(top.start) && isFinite(end)) top.duration = formatDuration(end - top.start);
       top.closed = true;
       this.closed = true;
-      if (name == null || top.name === name) return;
+      // a live group folds when it closes, unless it holds an error line
+      if (top.auto && !top.folded && !top.errors && top.index != null) {
+        top.folded = true;
+        fold = top;
+      }
+      if (name == null || top.name === name) break;
     }
+    if (fold) this.refillTail(fold.index);
   }
 
   depth(sec) {
@@ -283,7 +332,7 @@ export class LogView {
   relayout() {
     this.visible = [];
     for (let i = 0; i < this.lines.length; i++) {
-      if (this.shows(this.lines[i].sec)) this.visible.push(i);
+      if (!this.lines[i].marker && this.shows(this.lines[i].sec)) this.visible.push(i);
     }
     this.from = this.to = 0;
     this.render(true);
@@ -297,6 +346,7 @@ export class LogView {
     for (let s = this.lines[i].sec; s; s = s.parent) {
       if (s.folded) {
         s.folded = false;
+        s.auto = false;
         changed = true;
       }
     }
@@ -382,7 +432,7 @@ export class LogView {
       let hiddenLeft = HIDDEN_CAP;
       for (let i = a; i < b; i++) {
         const line = this.lines[i];
-        const shown = this.shows(line.sec);
+        const shown = !line.marker && this.shows(line.sec);
         if (!shown && hiddenLeft-- <= 0) continue;
         frag.appendChild(this.makeLine(line, shown));
       }
@@ -398,6 +448,7 @@ export class LogView {
     const row = document.createElement('div');
     row.className = 'line';
     if (line.marker) row.classList.add('marker');
+    if (line.error) row.classList.add('error');
     if (n === this.highlighted) row.classList.add('highlight');
     if (this.matches.has(n)) row.classList.add('match');
     if (this.marks.has(n)) this.paintMark(row, this.marks.get(n));
