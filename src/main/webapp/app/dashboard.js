@@ -125,11 +125,9 @@ function whyItFailed(b) {
 }
 
 function render() {
-  // the first page and every older page loaded, newest first (the feed adds new builds on top)
-  const shown = [...builds.values()]
-    .filter(matches)
-    .filter((b) => oldest == null || b.id >= oldest)
-    .sort((a, b) => b.id - a.id);
+  // every page loaded, newest first, and what the feed brought (a build that comes to match the
+  // filter shows wherever its id sorts; "Older" goes on from the oldest row the list gave)
+  const shown = [...builds.values()].filter(matches).sort((a, b) => b.id - a.id);
   $('#builds tbody').replaceChildren(...shown.map(row));
   $('#empty').hidden = shown.length > 0;
   $('#older').hidden = !more;
