@@ -8,7 +8,7 @@
 // `annotation` events) are listed above the log, each linked to its line; and "Changed since last
 // green" lists the lines new since the last passed build (GET …/diff?against=last-passed).
 
-import { LogView } from './log-view.js';
+import { LogView, stripAnsi } from './log-view.js';
 import { joinRoom } from './room.js';
 import { wireSearch } from './search.js';
 import { followBuild } from './streams.js';
@@ -218,9 +218,9 @@ async function showDiff() {
   panel.dataset.state = 'done';
   const summaryText = document.createElement('span');
   summaryText.textContent = `${lines.length} line${lines.length === 1 ? '' : 's'} new since `;
-  const link = document.createElement('a');
-  link.href = `../builds/${against}`;
-  link.textContent = `#${against}`;
+  const link = document.createElement(against != null ? 'a' : 'span');
+  if (against != null) link.href = String(against); // a sibling of this page, /builds/{id}
+  link.textContent = against != null ? `#${against}` : 'the last passed build';
   const tail = document.createElement('span');
   tail.textContent = diff.truncated ? ' (the list is cut short)' : '';
   $('#diff-summary').replaceChildren(summaryText, link, tail);
@@ -235,7 +235,7 @@ async function showDiff() {
       a.textContent = String(l.line);
       const text = document.createElement('span');
       text.className = 'diff-text';
-      text.textContent = l.text;
+      text.textContent = stripAnsi(String(l.text ?? ''));
       li.append(a, text);
       return li;
     }),
