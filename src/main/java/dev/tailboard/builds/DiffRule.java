@@ -110,21 +110,55 @@ public final class DiffRule {
     return text.contains("tmp") || text.contains("/var/folders/") || text.contains("\\Temp\\");
   }
 
+  /**
+   * {@code text} with every form replaced. The same as {@code VOLATILE.matcher(text).find()} in a
+   * loop, but the pattern is tried only where a match can start — every form begins at the start of
+   * a word (after a character that is not a letter, digit or {@code _}), with a digit, a hex letter
+   * or {@code /}, or with any character when the line holds {@code tmp} or {@code :\} — so a line
+   * costs a few attempts per word instead of several per character.
+   */
   private static String replaceVolatile(String text) {
-    Matcher m = VOLATILE.matcher(text);
-    if (!m.find()) {
-      return text;
-    }
-    StringBuilder out = new StringBuilder(text.length());
+    Matcher m = VOLATILE.matcher(text).useTransparentBounds(true).useAnchoringBounds(false);
+    boolean anyStart = text.contains("tmp") || text.contains(":\\");
+    StringBuilder out = null;
     int last = 0;
-    do {
-      out.append(text, last, m.start());
-      out.append(
-          m.start("time") >= 0
-              ? "<time>"
-              : m.start("duration") >= 0 ? "<duration>" : m.start("tmp") >= 0 ? "<tmp>" : "<hex>");
-      last = m.end();
-    } while (m.find());
-    return out.append(text, last, text.length()).toString();
+    int length = text.length();
+    int i = 0;
+    while (i < length) {
+      char c = text.charAt(i);
+      boolean wordStart = i == 0 || !isWordChar(text.charAt(i - 1));
+      if (wordStart && (anyStart || c == '/' || isHexDigit(c))) {
+        m.region(i, length);
+        if (m.lookingAt()) {
+          if (out == null) {
+            out = new StringBuilder(length);
+          }
+          out.append(text, last, i).append(placeholder(m));
+          last = m.end();
+          i = Math.max(m.end(), i + 1);
+          continue;
+        }
+      }
+      i++;
+    }
+    return out == null ? text : out.append(text, last, length).toString();
+  }
+
+  private static String placeholder(Matcher m) {
+    if (m.start("time") >= 0) {
+      return "<time>";
+    }
+    if (m.start("duration") >= 0) {
+      return "<duration>";
+    }
+    return m.start("tmp") >= 0 ? "<tmp>" : "<hex>";
+  }
+
+  private static boolean isWordChar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  }
+
+  private static boolean isHexDigit(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 }
