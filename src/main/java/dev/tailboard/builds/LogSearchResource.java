@@ -19,7 +19,6 @@ import jakarta.ws.rs.core.SecurityContext;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Searches a build's whole stored log on the server, so a page holding only part of a big log (or
@@ -70,13 +69,7 @@ public class LogSearchResource {
       throw ProblemException.badRequest(
           "limit must be 1 to " + max + " (search.maxMatches) and from ≥ 1");
     }
-    Optional<SearchSlots.Slot> slot = slots.tryTake();
-    if (slot.isEmpty()) {
-      return slots.busy();
-    }
-    try (SearchSlots.Slot taken = slot.get()) {
-      return Response.ok(scan(build, q, from == null ? 1 : from, want)).build();
-    }
+    return slots.answer(() -> scan(build, q, from == null ? 1 : from, want));
   }
 
   /**

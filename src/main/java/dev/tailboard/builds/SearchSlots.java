@@ -7,6 +7,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,6 +48,26 @@ public class SearchSlots {
             slots.release();
           }
         });
+  }
+
+  /** Work that scans a log and returns the entity of a 200 answer. */
+  @FunctionalInterface
+  interface Scan {
+    Object run() throws IOException;
+  }
+
+  /**
+   * {@code scan}'s result as a 200 answer, run holding a slot that is given back after; or, when no
+   * slot is free, {@link #busy()} without running it.
+   */
+  Response answer(Scan scan) throws IOException {
+    Optional<Slot> slot = tryTake();
+    if (slot.isEmpty()) {
+      return busy();
+    }
+    try (Slot taken = slot.get()) {
+      return Response.ok(scan.run()).build();
+    }
   }
 
   /** The answer when no slot is free: 429, to try again after a search's time budget. */

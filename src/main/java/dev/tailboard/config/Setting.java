@@ -57,6 +57,8 @@ public enum Setting {
   SEARCH_MAX_SCAN_LINES("search.maxScanLines", "1000000"),
   SEARCH_BUDGET_MILLIS("search.budgetMillis", "2000"),
   SEARCH_MAX_CONCURRENT("search.maxConcurrent", "4"),
+  DIFF_MAX_LINES("diff.maxLines", "200000"),
+  DIFF_MAX_RESULTS("diff.maxResults", "1000"),
   RETENTION_DAYS("retention.days", "90"),
   RETENTION_INTERVAL_SECONDS("retention.intervalSeconds", "3600"),
   RETENTION_BATCH_SIZE("retention.batchSize", "100"),

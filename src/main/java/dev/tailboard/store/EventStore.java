@@ -106,4 +106,12 @@ public interface EventStore {
    * be seen: the caller makes sure those are already written the new way.
    */
   Rewritten rewriteLogEvents(long buildId, UnaryOperator<String> change, int pageRows);
+
+  /**
+   * The newest passed build of {@code project} on {@code ref} older than {@code beforeId}: among
+   * the committed builds with status {@code passed}, that project, that ref (a null {@code ref}
+   * matches only builds without one) and {@code id < beforeId}, the one with the highest id. Ids
+   * grow with creation, so this is the last one created before, not the last one to finish.
+   */
+  Optional<Build> lastPassed(String project, String ref, long beforeId);
 }

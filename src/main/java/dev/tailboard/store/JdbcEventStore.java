@@ -527,4 +527,22 @@ public class JdbcEventStore implements EventStore {
     args.addAll(List.of(more));
     return args.toArray();
   }
+
+  @Override
+  public Optional<Build> lastPassed(String project, String ref, long beforeId) {
+    // builds_last_passed (project, ref, status, id) answers both forms from the index's end
+    String sameRef = ref == null ? "ref IS NULL" : "ref = ?";
+    Object[] args =
+        ref == null
+            ? new Object[] {project, "passed", beforeId}
+            : new Object[] {project, ref, "passed", beforeId};
+    return jdbc.inTransaction(
+        c ->
+            queryBuild(
+                c,
+                "project = ? AND "
+                    + sameRef
+                    + " AND status = ? AND id < ? ORDER BY id DESC LIMIT 1",
+                args));
+  }
 }

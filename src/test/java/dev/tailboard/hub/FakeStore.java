@@ -105,4 +105,9 @@ final class FakeStore implements EventStore {
   public Rewritten rewriteLogEvents(long buildId, UnaryOperator<String> change, int pageRows) {
     throw new UnsupportedOperationException();
   }
+
+  @Override
+  public Optional<Build> lastPassed(String project, String ref, long beforeId) {
+    throw new UnsupportedOperationException();
+  }
 }
