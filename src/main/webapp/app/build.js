@@ -46,6 +46,13 @@ const TAIL_PARAM = Number(new URLSearchParams(location.search).get('tail')) || 0
 const TAIL_ABOVE = TAIL_PARAM > 0 ? TAIL_PARAM : 50000;
 const TAIL_LINES = TAIL_PARAM > 0 ? TAIL_PARAM : 10000;
 let partial = false;
+// Lines above a long failed log's first error that are loaded with it (the rest on demand).
+const ERROR_CONTEXT = 200;
+
+/** Whether `n` is the failed build's first error line, where the page opens. */
+function toErrorLine(n) {
+  return n != null && summary && summary.status === 'failed' && n === summary.firstErrorLine;
+}
 let room = null;
 let toFirstError = false; // a failed build opened without a hash: go to its first error line
 const annotations = new Map(); // level, logLine, message … → the annotation
@@ -542,7 +549,14 @@ async function start() {
   });
   $('#load-all').addEventListener('click', () => loadAll());
   const long = summary && summary.lineCount > TAIL_ABOVE;
-  const tail = long && (target == null || target > summary.lineCount - TAIL_LINES) ? TAIL_LINES : 0;
+  let tail = 0;
+  if (long && (target == null || target > summary.lineCount - TAIL_LINES)) {
+    tail = TAIL_LINES;
+  } else if (long && toErrorLine(target)) {
+    // a long failed log opens at its first error: the stream starts a little above it, so the
+    // error is on screen as soon as its chunk arrives, not after everything before it
+    tail = summary.lineCount - Math.max(1, target - ERROR_CONTEXT) + 1;
+  }
   if (typeof window.EventSource === 'function') connectEventSource(tail);
   else poll();
 }
