@@ -231,8 +231,7 @@ public class BuildMasks {
     if (masked == chunk.lines()) {
       return data;
     }
-    return json.write(
-        new LogChunk(chunk.first(), masked, chunk.step(), chunk.stream(), chunk.ts()));
+    return json.write(chunk.withLines(masked));
   }
 
   /** Server-wide values, one a line; a bad value fails the start rather than leak unmasked. */

@@ -106,4 +106,10 @@ public interface EventStore {
    * be seen: the caller makes sure those are already written the new way.
    */
   Rewritten rewriteLogEvents(long buildId, UnaryOperator<String> change, int pageRows);
+
+  /**
+   * A build's annotations ({@link Mutation#annotations}), in log order; as many as the committed
+   * build row counts in {@link Build#annotations}.
+   */
+  List<Annotation> annotations(long buildId);
 }

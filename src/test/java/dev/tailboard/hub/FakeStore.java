@@ -105,4 +105,9 @@ final class FakeStore implements EventStore {
   public Rewritten rewriteLogEvents(long buildId, UnaryOperator<String> change, int pageRows) {
     throw new UnsupportedOperationException();
   }
+
+  @Override
+  public List<dev.tailboard.store.Annotation> annotations(long buildId) {
+    return List.of();
+  }
 }

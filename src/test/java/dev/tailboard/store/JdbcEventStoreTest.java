@@ -275,4 +275,85 @@ class JdbcEventStoreTest {
     assertThat(again.repeated()).isTrue();
     assertThat(again.reply()).isEqualTo("one");
   }
+
+  @Test
+  void errorsAndAnnotationsAreStoredWithTheAppendAndDeletedWithTheBuild() {
+    long id = create(BODY, null, null).build().id();
+    Annotation boom = new Annotation("error", "boom", "src/app.js", 3, null, null, null, null, 1);
+    Annotation care = new Annotation("warning", "care", null, null, null, null, null, "T", 2);
+    store.mutate(
+        id,
+        null,
+        b -> {
+          Build after =
+              line("::error::boom")
+                  .apply(b)
+                  .build()
+                  .withErrors(1, 1, "::error::boom", b.annotations().plus("error"));
+          return new Mutation(after, List.of(), "{}", List.of(), List.of(boom));
+        });
+    store.mutate(
+        id,
+        null,
+        b -> {
+          Build after = b.withErrors(0, 9, "ignored", b.annotations().plus("warning"));
+          return new Mutation(after, List.of(), "{}", List.of(), List.of(care));
+        });
+
+    Build stored = store.findBuild(id).orElseThrow();
+    assertThat(stored.errorCount()).isEqualTo(1);
+    assertThat(stored.firstErrorLine()).isEqualTo(1L);
+    assertThat(stored.firstError()).isEqualTo("::error::boom");
+    assertThat(stored.annotations()).isEqualTo(new AnnotationCounts(1, 1, 0));
+    assertThat(store.annotations(id)).containsExactly(boom, care);
+
+    store.mutate(
+        id,
+        null,
+        b ->
+            new Mutation(
+                b.withProgress(
+                    "failed",
+                    b.steps(),
+                    b.lineCount(),
+                    b.lastEventId(),
+                    null,
+                    "2020-01-01T00:00:00Z"),
+                List.of(),
+                "{}"));
+    assertThat(store.deleteFinished(List.of(id))).isEqualTo(1);
+    assertThat(rows("annotations", id)).isZero();
+  }
+
+  @Test
+  void aBuildWithoutErrorsHasNoneAndZeroAnnotations() {
+    Build b = store.findBuild(create(BODY, null, null).build().id()).orElseThrow();
+
+    assertThat(b.errorCount()).isZero();
+    assertThat(b.firstErrorLine()).isNull();
+    assertThat(b.firstError()).isNull();
+    assertThat(b.annotations()).isEqualTo(AnnotationCounts.NONE);
+  }
+
+  @Test
+  void theListFiltersByRefAndPagesBackToTheOldestBuild() {
+    for (int i = 0; i < 250; i++) {
+      create(new NewBuild("p/q", "b" + i, i % 2 == 0 ? "main" : "dev", null, null), null, null);
+    }
+    List<Long> seen = new java.util.ArrayList<>();
+    Long before = null;
+    while (true) {
+      List<Build> page = store.listBuilds(new BuildFilter("p/q", null, 100, before));
+      if (page.isEmpty()) {
+        break;
+      }
+      page.forEach(b -> seen.add(b.id()));
+      before = page.get(page.size() - 1).id();
+    }
+    assertThat(seen).hasSize(250).doesNotHaveDuplicates();
+    assertThat(seen.get(249)).isEqualTo(seen.stream().mapToLong(Long::longValue).min().getAsLong());
+
+    List<Build> main = store.listBuilds(new BuildFilter("p/q", null, 500, null, "main"));
+    assertThat(main).hasSize(125).allMatch(b -> "main".equals(b.ref()));
+  }
 }
