@@ -214,7 +214,10 @@ public class BuildMasks {
    * the build row), and later ones were masked with the new values as they came.
    */
   Rewritten rewrite(long buildId, Masker masker) {
-    return store.rewriteLogEvents(buildId, data -> maskLogEvent(data, masker), REWRITE_PAGE_ROWS);
+    Rewritten log =
+        store.rewriteLogEvents(buildId, data -> maskLogEvent(data, masker), REWRITE_PAGE_ROWS);
+    store.rewriteAnnotations(buildId, a -> a.withTexts(masker::mask));
+    return log;
   }
 
   /**

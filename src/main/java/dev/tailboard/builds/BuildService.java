@@ -213,6 +213,10 @@ public class BuildService {
           List<String> added = masks.fresh(build, masker, values);
           taken[0] = new BuildMasks.Intake(List.of(), added, masker.plus(added));
           Build updated = build.withMoreMasks(added.size());
+          if (!added.isEmpty() && build.firstError() != null) {
+            // the summary is no stored log line: masked here, under the row lock
+            updated = updated.withFirstError(taken[0].masker().mask(build.firstError()));
+          }
           count[0] = updated.maskCount();
           return new Mutation(updated, List.of(), json.write(updated), masks.seal(added));
         });

@@ -27,6 +27,20 @@ public record Annotation(
   public static final String NOTICE = "notice";
   public static final List<String> LEVELS = List.of(ERROR, WARNING, NOTICE);
 
+  /** This annotation with its texts (message, file, title) passed through {@code change}. */
+  public Annotation withTexts(java.util.function.UnaryOperator<String> change) {
+    return new Annotation(
+        level,
+        change.apply(message),
+        file == null ? null : change.apply(file),
+        line,
+        col,
+        endLine,
+        endColumn,
+        title == null ? null : change.apply(title),
+        logLine);
+  }
+
   /** This annotation at another stored line. */
   public Annotation atLogLine(long number) {
     return new Annotation(level, message, file, line, col, endLine, endColumn, title, number);

@@ -124,6 +124,13 @@ public record Build(
         status, steps, lineCount, lastEventId, startedAt, finishedAt, logBytes, maskCount, f);
   }
 
+  /** This build with {@code text} as the first error's (masked, say). */
+  public Build withFirstError(String text) {
+    Failures f = new Failures(errorCount, firstErrorLine, text, annotations);
+    return with(
+        status, steps, lineCount, lastEventId, startedAt, finishedAt, logBytes, maskCount, f);
+  }
+
   private Build with(
       String status,
       List<Step> steps,

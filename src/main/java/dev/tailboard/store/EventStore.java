@@ -112,4 +112,11 @@ public interface EventStore {
    * build row counts in {@link Build#annotations}.
    */
   List<Annotation> annotations(long buildId);
+
+  /**
+   * Rewrites a build's stored annotations through {@code change}, in one transaction: the rows
+   * {@link #annotations} reads and the data of its {@code annotation} events. Returns how many
+   * annotations changed (an annotation {@code change} returns equal is not written).
+   */
+  int rewriteAnnotations(long buildId, UnaryOperator<Annotation> change);
 }

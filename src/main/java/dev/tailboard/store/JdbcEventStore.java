@@ -584,4 +584,45 @@ public class JdbcEventStore implements EventStore {
     String sql = "SELECT data FROM annotations WHERE build_id = ? ORDER BY n";
     return jdbc.query(sql, rs -> json.read(rs.getString(1), Annotation.class), buildId);
   }
+
+  @Override
+  public int rewriteAnnotations(long buildId, UnaryOperator<Annotation> change) {
+    return jdbc.inTransaction(
+        c -> {
+          int rows =
+              rewriteJson(
+                  c,
+                  "SELECT n, data FROM annotations WHERE build_id = ? ORDER BY n FOR UPDATE",
+                  "UPDATE annotations SET data = ? WHERE build_id = ? AND n = ?",
+                  buildId,
+                  change);
+          if (rows > 0) {
+            rewriteJson(
+                c,
+                "SELECT id, data FROM events WHERE build_id = ? AND type = 'annotation'"
+                    + " ORDER BY id FOR UPDATE",
+                "UPDATE events SET data = ? WHERE build_id = ? AND id = ?",
+                buildId,
+                change);
+          }
+          return rows;
+        });
+  }
+
+  /** Rewrites the annotations {@code select} reads (key, data) with {@code update}. */
+  private int rewriteJson(
+      Connection c, String select, String update, long buildId, UnaryOperator<Annotation> change)
+      throws SQLException {
+    List<Object[]> changed = new ArrayList<>();
+    for (Object[] row :
+        Jdbc.query(c, select, rs -> new Object[] {rs.getLong(1), rs.getString(2)}, buildId)) {
+      Annotation before = json.read((String) row[1], Annotation.class);
+      Annotation after = change.apply(before);
+      if (!after.equals(before)) {
+        changed.add(new Object[] {json.write(after), buildId, row[0]});
+      }
+    }
+    batch(c, update, changed);
+    return changed.size();
+  }
 }

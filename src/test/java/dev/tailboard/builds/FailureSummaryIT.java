@@ -161,6 +161,32 @@ class FailureSummaryIT {
   }
 
   @Test
+  void aSecretRegisteredLateIsMaskedInTheSummaryAndTheAnnotationsToo() {
+    long id = api.createBuild();
+    String secret = "s3cr3t-" + UUID.randomUUID();
+    api.append(
+        id, List.of("ok", "::error title=" + secret + "::deploy with " + secret + " failed"));
+    assertThat(api.build(id).get("firstError").asText()).contains(secret);
+
+    var masked = api.postJson("/api/builds/" + id + "/masks", Map.of("values", List.of(secret)));
+
+    assertThat(masked.statusCode()).isEqualTo(200);
+    JsonNode build = api.build(id);
+    assertThat(build.get("firstError").asText())
+        .doesNotContain(secret)
+        .isEqualTo("::error title=***::deploy with *** failed");
+    JsonNode annotation = Api.json(api.get("/api/builds/" + id + "/annotations")).get(0);
+    assertThat(annotation.get("message").asText()).isEqualTo("deploy with *** failed");
+    assertThat(annotation.get("title").asText()).isEqualTo("***");
+    api.status(id, "failed");
+    try (SseStream replay = SseStream.open("/api/builds/" + id + "/events")) {
+      await().atMost(WAIT).until(() -> replay.has("status", "failed"));
+      assertThat(replay.rawLines).noneMatch(l -> l.contains(secret));
+      assertThat(replay.of("annotation")).hasSize(1);
+    }
+  }
+
+  @Test
   void pagingBackWithBeforeReachesTheOldestBuild() {
     String project = "it/" + UUID.randomUUID().toString().substring(0, 8);
     List<Long> created = new ArrayList<>();

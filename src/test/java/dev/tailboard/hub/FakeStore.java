@@ -110,4 +110,10 @@ final class FakeStore implements EventStore {
   public List<dev.tailboard.store.Annotation> annotations(long buildId) {
     return List.of();
   }
+
+  @Override
+  public int rewriteAnnotations(
+      long buildId, UnaryOperator<dev.tailboard.store.Annotation> change) {
+    return 0;
+  }
 }

@@ -326,6 +326,53 @@ class JdbcEventStoreTest {
   }
 
   @Test
+  void aRewriteOfAnnotationsChangesTheRowsAndTheirEvents() {
+    long id = create(BODY, null, null).build().id();
+    Annotation secret = new Annotation("error", "key abc", null, null, null, null, null, "abc", 1);
+    Annotation plain = new Annotation("notice", "fine", null, null, null, null, null, null, 1);
+    store.mutate(
+        id,
+        null,
+        b -> {
+          long e = b.lastEventId();
+          List<StoredEvent> events =
+              List.of(
+                  new StoredEvent(
+                      id,
+                      e + 1,
+                      "annotation",
+                      new dev.tailboard.support.Json().write(secret),
+                      0,
+                      0),
+                  new StoredEvent(
+                      id,
+                      e + 2,
+                      "annotation",
+                      new dev.tailboard.support.Json().write(plain),
+                      0,
+                      0));
+          Build after =
+              b.withProgress(b.status(), b.steps(), 1, e + 2, null, null)
+                  .withErrors(0, 0, null, new AnnotationCounts(1, 0, 1));
+          return new Mutation(after, events, "{}", List.of(), List.of(secret, plain));
+        });
+
+    int changed = store.rewriteAnnotations(id, a -> a.withTexts(t -> t.replace("abc", "***")));
+
+    assertThat(changed).isEqualTo(1);
+    assertThat(store.annotations(id))
+        .extracting(Annotation::message, Annotation::title)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("key ***", "***"),
+            org.assertj.core.groups.Tuple.tuple("fine", null));
+    assertThat(store.readEvents(id, 0, Long.MAX_VALUE, 10, Long.MAX_VALUE))
+        .filteredOn(e -> e.type().equals("annotation"))
+        .extracting(StoredEvent::data)
+        .noneMatch(d -> d.contains("abc"))
+        .hasSize(2);
+  }
+
+  @Test
   void aBuildWithoutErrorsHasNoneAndZeroAnnotations() {
     Build b = store.findBuild(create(BODY, null, null).build().id()).orElseThrow();
 
