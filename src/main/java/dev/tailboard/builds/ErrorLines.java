@@ -25,22 +25,18 @@ public final class ErrorLines {
       Pattern.compile(
           "(?i)(?:exit(?:ed)?\\s+(?:with\\s+)?(?:exit\\s+)?(?:code|status)|exit\\s+code)\\s*:?\\s*(-?\\d+)");
 
-  /** Text rules that match anywhere on the line as shown (no escapes). */
-  private static final Pattern TEXT =
-      Pattern.compile(
-          String.join(
-              "|",
-              // error: / [error] / ##[error], any case, at a word start (not -Werror, onError)
-              "(?<![\\p{L}\\p{N}_-])(?i:error)(?::|\\])",
-              // ERROR as an upper-case word: [ERROR], ERROR x
-              "(?<![\\p{L}\\p{N}_-])ERROR(?![\\p{L}\\p{N}_-])",
-              // npm ERR!
-              "(?<![\\p{L}\\p{N}_-])ERR!",
-              // FAIL / FAILED as an upper-case word (not FAIL_FAST, not FAILURES)
-              "(?<![\\p{L}\\p{N}_-])FAIL(?:ED)?(?![\\p{L}\\p{N}_-])",
-              "[\u2717\u2718\u2716\u274c]",
-              "Traceback \\(most recent call last\\)",
-              "Exception in thread "));
+  /** {@code error:} / {@code [error]} any case at a word start; {@code ERROR} as a word. */
+  private static final Pattern ERROR_WORD =
+      Pattern.compile("(?<![\\p{L}\\p{N}_-])(?:(?i:error)(?::|\\])|ERROR(?![\\p{L}\\p{N}_-]))");
+
+  /** npm's {@code ERR!} at a word start. */
+  private static final Pattern NPM = Pattern.compile("(?<![\\p{L}\\p{N}_-])ERR!");
+
+  /** {@code FAIL} or {@code FAILED} as an upper-case word (not FAIL_FAST, not FAILURES). */
+  private static final Pattern FAIL =
+      Pattern.compile("(?<![\\p{L}\\p{N}_-])FAIL(?:ED)?(?![\\p{L}\\p{N}_-])");
+
+  private static final String CROSS_MARKS = "\u2717\u2718\u2716\u274c";
 
   /**
    * Rules that match at the start of the line as shown, after blanks: {@code error } (any case, a
@@ -66,18 +62,48 @@ public final class ErrorLines {
     return found;
   }
 
-  /** True if {@code line} (as stored, escapes and all) reports an error. */
+  /**
+   * True if {@code line} (as stored, escapes and all) reports an error. Every line of a log passes
+   * here under its build's lock, so each rule runs only on lines holding its literal part.
+   */
   public static boolean isError(String line) {
     String shown = TerminalText.shown(line);
-    Matcher exit = EXIT_CODE.matcher(shown);
-    if (exit.find()) {
-      // an exit code line is decided by its code alone: "Error: ... exit code 0." is no error
-      return !isZero(exit.group(1));
+    if (shown.contains("xit") || shown.contains("XIT")) {
+      Matcher exit = EXIT_CODE.matcher(shown);
+      if (exit.find()) {
+        // an exit code line is decided by its code alone: "Error: ... exit code 0." is no error
+        return !isZero(exit.group(1));
+      }
     }
-    if (line.indexOf('\u001b') >= 0 && hasRedText(line)) {
+    if (line.indexOf('\u001b') >= 0
+        && (line.contains("31") || line.contains("91"))
+        && hasRedText(line)) {
       return true;
     }
-    return TEXT.matcher(shown).find() || START.matcher(shown).find();
+    return hasErrorText(shown);
+  }
+
+  private static boolean hasErrorText(String shown) {
+    boolean error = shown.contains("rror") || shown.contains("RROR");
+    if (error && ERROR_WORD.matcher(shown).find()) {
+      return true;
+    }
+    if (shown.contains("ERR!") && NPM.matcher(shown).find()) {
+      return true;
+    }
+    if (shown.contains("FAIL") && FAIL.matcher(shown).find()) {
+      return true;
+    }
+    for (int i = 0; i < CROSS_MARKS.length(); i++) {
+      if (shown.indexOf(CROSS_MARKS.charAt(i)) >= 0) {
+        return true;
+      }
+    }
+    if (shown.contains("Traceback (most recent call last)")
+        || shown.contains("Exception in thread ")) {
+      return true;
+    }
+    return (error || shown.contains("xception")) && START.matcher(shown).find();
   }
 
   private static boolean isZero(String code) {
