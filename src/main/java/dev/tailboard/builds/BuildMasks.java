@@ -214,7 +214,10 @@ public class BuildMasks {
    * the build row), and later ones were masked with the new values as they came.
    */
   Rewritten rewrite(long buildId, Masker masker) {
-    return store.rewriteLogEvents(buildId, data -> maskLogEvent(data, masker), REWRITE_PAGE_ROWS);
+    Rewritten log =
+        store.rewriteLogEvents(buildId, data -> maskLogEvent(data, masker), REWRITE_PAGE_ROWS);
+    store.rewriteAnnotations(buildId, a -> a.withTexts(masker::mask));
+    return log;
   }
 
   /**
@@ -231,8 +234,7 @@ public class BuildMasks {
     if (masked == chunk.lines()) {
       return data;
     }
-    return json.write(
-        new LogChunk(chunk.first(), masked, chunk.step(), chunk.stream(), chunk.ts()));
+    return json.write(chunk.withLines(masked));
   }
 
   /** Server-wide values, one a line; a bad value fails the start rather than leak unmasked. */

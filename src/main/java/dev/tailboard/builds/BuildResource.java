@@ -1,6 +1,7 @@
 package dev.tailboard.builds;
 
 import dev.tailboard.auth.Access;
+import dev.tailboard.store.Annotation;
 import dev.tailboard.store.Build;
 import dev.tailboard.store.BuildFilter;
 import dev.tailboard.store.EventStore;
@@ -65,6 +66,7 @@ public class BuildResource {
   public List<Build> list(
       @QueryParam("project") String project,
       @QueryParam("status") String status,
+      @QueryParam("ref") String ref,
       @QueryParam("limit") Integer limit,
       @QueryParam("before") Long before) {
     int size = limit == null ? 50 : limit;
@@ -74,7 +76,7 @@ public class BuildResource {
     if (project != null) {
       access.requireRead(security, BuildService.validProject(project));
     }
-    return store.listBuilds(new BuildFilter(project, status, size, before)).stream()
+    return store.listBuilds(new BuildFilter(project, status, size, before, ref)).stream()
         .filter(b -> access.mayRead(security, b.project()))
         .toList();
   }
@@ -85,6 +87,18 @@ public class BuildResource {
     Build build = builds.find(id);
     access.requireRead(security, build.project());
     return build;
+  }
+
+  /**
+   * The build's annotations ({@code ::error}, {@code ::warning}, {@code ::notice} lines), in log
+   * order (read scope).
+   */
+  @GET
+  @Path("{id}/annotations")
+  public List<Annotation> annotations(@PathParam("id") long id) {
+    Build build = builds.find(id);
+    access.requireRead(security, build.project());
+    return store.annotations(id);
   }
 
   @POST

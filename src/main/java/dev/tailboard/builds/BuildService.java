@@ -3,6 +3,8 @@ package dev.tailboard.builds;
 import dev.tailboard.config.Config;
 import dev.tailboard.config.Setting;
 import dev.tailboard.hub.EventHub;
+import dev.tailboard.store.Annotation;
+import dev.tailboard.store.AnnotationCounts;
 import dev.tailboard.store.BodyMismatchException;
 import dev.tailboard.store.Build;
 import dev.tailboard.store.BuildStatus;
@@ -186,7 +188,8 @@ public class BuildService {
               Build counted = open.withMoreMasks(intake.added().size());
               LogCaps.Fit fit = caps.fit(counted, lines);
               Mutation m = logMutation(counted, lines.subList(0, fit.lines()), step, stream, fit);
-              return new Mutation(m.build(), m.events(), m.reply(), masks.seal(intake.added()));
+              return new Mutation(
+                  m.build(), m.events(), m.reply(), masks.seal(intake.added()), m.annotations());
             });
     if (outcome.mutation() != null && !taken[0].added().isEmpty()) {
       registered(id, masksBefore[0] + taken[0].added().size(), taken[0]);
@@ -210,6 +213,10 @@ public class BuildService {
           List<String> added = masks.fresh(build, masker, values);
           taken[0] = new BuildMasks.Intake(List.of(), added, masker.plus(added));
           Build updated = build.withMoreMasks(added.size());
+          if (!added.isEmpty() && build.firstError() != null) {
+            // the summary is no stored log line: masked here, under the row lock
+            updated = updated.withFirstError(taken[0].masker().mask(build.firstError()));
+          }
           count[0] = updated.maskCount();
           return new Mutation(updated, List.of(), json.write(updated), masks.seal(added));
         });
@@ -304,6 +311,11 @@ public class BuildService {
     long next = current.lineCount() + 1;
     String ts = now();
     int from = 0;
+    long errorCount = 0;
+    long firstError = 0;
+    String firstErrorText = null;
+    AnnotationCounts counts = current.annotations();
+    List<Annotation> annotations = new ArrayList<>();
     while (from < lines.size()) {
       int to = from;
       int chars = 0;
@@ -314,11 +326,26 @@ public class BuildService {
       }
       List<String> part = lines.subList(from, to);
       long first = next + from;
+      List<Integer> errors = ErrorLines.indexes(part);
+      if (!errors.isEmpty() && firstError == 0) {
+        firstError = first + errors.get(0);
+        firstErrorText = errorText(part.get(errors.get(0)));
+      }
+      errorCount += errors.size();
       events.add(
           "log",
-          json.write(new LogChunk(first, List.copyOf(part), step, stream, ts)),
+          json.write(new LogChunk(first, List.copyOf(part), step, stream, ts, errors)),
           first,
           first + part.size() - 1);
+      // each annotation follows the log event holding its line, so its link lands on a line
+      for (int i = 0; i < part.size(); i++) {
+        Annotation a = WorkflowCommands.annotation(part.get(i), first + i);
+        if (a != null) {
+          annotations.add(a);
+          counts = counts.plus(a.level());
+          events.add("annotation", json.write(a), 0, 0);
+        }
+      }
       from = to;
     }
     long count = current.lineCount() + lines.size();
@@ -331,10 +358,33 @@ public class BuildService {
                 events.lastId(),
                 current.startedAt(),
                 current.finishedAt())
-            .withMoreLogBytes(fit.bytes());
+            .withMoreLogBytes(fit.bytes())
+            .withErrors(errorCount, firstError, firstErrorText, counts);
     AppendReply reply =
         new AppendReply(next, count, events.lastId(), fit.truncated() ? true : null, fit.limit());
-    return new Mutation(updated, events.list, json.write(reply));
+    return new Mutation(updated, events.list, json.write(reply), List.of(), annotations);
+  }
+
+  /**
+   * The text of an error line as a build summary shows it: as a terminal shows it, at most {@link
+   * Build#FIRST_ERROR_CHARS} characters (never half a character), with no NUL or lone surrogate,
+   * which PostgreSQL cannot store in a text column.
+   */
+  static String errorText(String line) {
+    String shown = TerminalText.shown(line).strip();
+    StringBuilder text = new StringBuilder();
+    int i = 0;
+    while (i < shown.length() && text.length() < Build.FIRST_ERROR_CHARS) {
+      int cp = shown.codePointAt(i);
+      int size = Character.charCount(cp);
+      if (text.length() + size > Build.FIRST_ERROR_CHARS) {
+        break;
+      }
+      boolean bad = cp == 0 || (size == 1 && Character.isSurrogate((char) cp));
+      text.appendCodePoint(bad ? 0xFFFD : cp);
+      i += size;
+    }
+    return text.toString();
   }
 
   /**

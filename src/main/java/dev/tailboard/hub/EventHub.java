@@ -230,7 +230,9 @@ public class EventHub {
         tellOtherNodes(ClusterFollower.BUILD_CHANNEL + buildId, m.build().lastEventId());
       }
       if (!Objects.equals(before[0].status(), m.build().status())
-          || !Objects.equals(before[0].steps(), m.build().steps())) {
+          || !Objects.equals(before[0].steps(), m.build().steps())
+          || !Objects.equals(before[0].firstErrorLine(), m.build().firstErrorLine())
+          || !Objects.equals(before[0].annotations(), m.build().annotations())) {
         announce(m.build());
       }
       return outcome;

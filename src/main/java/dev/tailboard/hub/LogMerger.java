@@ -61,7 +61,17 @@ public class LogMerger {
     List<String> lines = new ArrayList<>(a.lines().size() + b.lines().size());
     lines.addAll(a.lines());
     lines.addAll(b.lines());
-    return new LogChunk(a.first(), lines, a.step(), a.stream(), b.ts());
+    // error line indexes are within lines: b's move down past a's lines
+    List<Integer> errors = new ArrayList<>();
+    if (a.errors() != null) {
+      errors.addAll(a.errors());
+    }
+    if (b.errors() != null) {
+      for (int i : b.errors()) {
+        errors.add(i + a.lines().size());
+      }
+    }
+    return new LogChunk(a.first(), lines, a.step(), a.stream(), b.ts(), errors);
   }
 
   private void flush(Deque<StoredEvent> out, List<StoredEvent> run, LogChunk merged) {

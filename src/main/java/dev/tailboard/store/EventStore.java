@@ -114,4 +114,17 @@ public interface EventStore {
    * grow with creation, so this is the last one created before, not the last one to finish.
    */
   Optional<Build> lastPassed(String project, String ref, long beforeId);
+
+  /**
+   * A build's annotations ({@link Mutation#annotations}), in log order; as many as the committed
+   * build row counts in {@link Build#annotations}.
+   */
+  List<Annotation> annotations(long buildId);
+
+  /**
+   * Rewrites a build's stored annotations through {@code change}, in one transaction: the rows
+   * {@link #annotations} reads and the data of its {@code annotation} events. Returns how many
+   * annotations changed (an annotation {@code change} returns equal is not written).
+   */
+  int rewriteAnnotations(long buildId, UnaryOperator<Annotation> change);
 }

@@ -24,7 +24,9 @@ public class JdbcEventStore implements EventStore {
 
   private static final String BUILD_COLUMNS =
       "id, project, title, ref, commit_sha, url, status, steps, line_count, last_event_id,"
-          + " created_at, started_at, finished_at, log_bytes, mask_count";
+          + " created_at, started_at, finished_at, log_bytes, mask_count, error_count,"
+          + " first_error_line, first_error, annotation_errors, annotation_warnings,"
+          + " annotation_notices";
   private static final TypeReference<List<Step>> STEPS = new TypeReference<>() {};
   private static final int EPOCH_LENGTH = 6;
 
@@ -179,6 +181,10 @@ public class JdbcEventStore implements EventStore {
       where.append(" AND status = ?");
       args.add(f.status());
     }
+    if (f.ref() != null) {
+      where.append(" AND ref = ?");
+      args.add(f.ref());
+    }
     if (f.before() != null) {
       where.append(" AND id < ?");
       args.add(f.before());
@@ -211,6 +217,7 @@ public class JdbcEventStore implements EventStore {
           Mutation m = change.apply(current);
           insertEvents(c, m.events());
           insertMasks(c, current, m.sealedMasks());
+          insertAnnotations(c, current, m.annotations());
           updateBuild(c, m.build());
           if (chunk != null) {
             Jdbc.update(
@@ -301,18 +308,12 @@ public class JdbcEventStore implements EventStore {
   /** Numbered on from the values the locked row counts, so every node reads them in one order. */
   private static void insertMasks(Connection c, Build current, List<String> sealed)
       throws SQLException {
-    if (sealed.isEmpty()) {
-      return;
+    List<Object[]> rows = new ArrayList<>();
+    int n = current.maskCount();
+    for (String value : sealed) {
+      rows.add(new Object[] {current.id(), n++, value});
     }
-    try (PreparedStatement q =
-        c.prepareStatement("INSERT INTO build_masks (build_id, n, sealed) VALUES (?, ?, ?)")) {
-      int n = current.maskCount();
-      for (String value : sealed) {
-        Jdbc.bind(q, current.id(), n++, value);
-        q.addBatch();
-      }
-      q.executeBatch();
-    }
+    batch(c, "INSERT INTO build_masks (build_id, n, sealed) VALUES (?, ?, ?)", rows);
   }
 
   @Override
@@ -393,7 +394,10 @@ public class JdbcEventStore implements EventStore {
     try (PreparedStatement q =
         c.prepareStatement(
             "UPDATE builds SET status = ?, steps = ?, line_count = ?, last_event_id = ?,"
-                + " started_at = ?, finished_at = ?, log_bytes = ?, mask_count = ? WHERE id = ?")) {
+                + " started_at = ?, finished_at = ?, log_bytes = ?, mask_count = ?,"
+                + " error_count = ?, first_error_line = ?, first_error = ?,"
+                + " annotation_errors = ?, annotation_warnings = ?, annotation_notices = ?"
+                + " WHERE id = ?")) {
       Jdbc.bind(
           q,
           b.status(),
@@ -404,6 +408,12 @@ public class JdbcEventStore implements EventStore {
           millis(b.finishedAt()),
           b.logBytes(),
           b.maskCount(),
+          b.errorCount(),
+          b.firstErrorLine(),
+          b.firstError(),
+          b.annotations().error(),
+          b.annotations().warning(),
+          b.annotations().notice(),
           b.id());
       q.executeUpdate();
     }
@@ -456,7 +466,14 @@ public class JdbcEventStore implements EventStore {
                 instant(rs, "started_at"),
                 instant(rs, "finished_at"),
                 rs.getLong("log_bytes"),
-                rs.getInt("mask_count")));
+                rs.getInt("mask_count"),
+                rs.getLong("error_count"),
+                nullableLong(rs, "first_error_line"),
+                rs.getString("first_error"),
+                new AnnotationCounts(
+                    rs.getInt("annotation_errors"),
+                    rs.getInt("annotation_warnings"),
+                    rs.getInt("annotation_notices"))));
       }
     }
     return builds;
@@ -473,6 +490,11 @@ public class JdbcEventStore implements EventStore {
   private static String instant(ResultSet rs, String column) throws SQLException {
     long millis = rs.getLong(column);
     return rs.wasNull() ? null : Instant.ofEpochMilli(millis).toString();
+  }
+
+  private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+    long value = rs.getLong(column);
+    return rs.wasNull() ? null : value;
   }
 
   private static Long millis(String instant) {
@@ -517,6 +539,7 @@ public class JdbcEventStore implements EventStore {
           Jdbc.update(c, "DELETE FROM events WHERE build_id IN " + in, ids);
           Jdbc.update(c, "DELETE FROM log_chunks WHERE build_id IN " + in, ids);
           Jdbc.update(c, "DELETE FROM build_masks WHERE build_id IN " + in, ids);
+          Jdbc.update(c, "DELETE FROM annotations WHERE build_id IN " + in, ids);
           return Jdbc.update(c, "DELETE FROM builds WHERE id IN " + in, ids);
         });
   }
@@ -544,5 +567,80 @@ public class JdbcEventStore implements EventStore {
                     + sameRef
                     + " AND status = ? AND id < ? ORDER BY id DESC LIMIT 1",
                 args));
+  }
+
+  /** Numbered on from the annotations the locked row counts, as masks are. */
+  private void insertAnnotations(Connection c, Build current, List<Annotation> annotations)
+      throws SQLException {
+    List<Object[]> rows = new ArrayList<>();
+    int n = current.annotations().total();
+    for (Annotation a : annotations) {
+      rows.add(new Object[] {current.id(), n++, a.level(), a.logLine(), json.write(a)});
+    }
+    batch(
+        c,
+        "INSERT INTO annotations (build_id, n, level, log_line, data) VALUES (?, ?, ?, ?, ?)",
+        rows);
+  }
+
+  /** Runs {@code sql} once for each of {@code rows} (its arguments), in one batch. */
+  private static void batch(Connection c, String sql, List<Object[]> rows) throws SQLException {
+    if (rows.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement q = c.prepareStatement(sql)) {
+      for (Object[] row : rows) {
+        Jdbc.bind(q, row);
+        q.addBatch();
+      }
+      q.executeBatch();
+    }
+  }
+
+  @Override
+  public List<Annotation> annotations(long buildId) {
+    String sql = "SELECT data FROM annotations WHERE build_id = ? ORDER BY n";
+    return jdbc.query(sql, rs -> json.read(rs.getString(1), Annotation.class), buildId);
+  }
+
+  @Override
+  public int rewriteAnnotations(long buildId, UnaryOperator<Annotation> change) {
+    return jdbc.inTransaction(
+        c -> {
+          int rows =
+              rewriteJson(
+                  c,
+                  "SELECT n, data FROM annotations WHERE build_id = ? ORDER BY n FOR UPDATE",
+                  "UPDATE annotations SET data = ? WHERE build_id = ? AND n = ?",
+                  buildId,
+                  change);
+          if (rows > 0) {
+            rewriteJson(
+                c,
+                "SELECT id, data FROM events WHERE build_id = ? AND type = 'annotation'"
+                    + " ORDER BY id FOR UPDATE",
+                "UPDATE events SET data = ? WHERE build_id = ? AND id = ?",
+                buildId,
+                change);
+          }
+          return rows;
+        });
+  }
+
+  /** Rewrites the annotations {@code select} reads (key, data) with {@code update}. */
+  private int rewriteJson(
+      Connection c, String select, String update, long buildId, UnaryOperator<Annotation> change)
+      throws SQLException {
+    List<Object[]> changed = new ArrayList<>();
+    for (Object[] row :
+        Jdbc.query(c, select, rs -> new Object[] {rs.getLong(1), rs.getString(2)}, buildId)) {
+      Annotation before = json.read((String) row[1], Annotation.class);
+      Annotation after = change.apply(before);
+      if (!after.equals(before)) {
+        changed.add(new Object[] {json.write(after), buildId, row[0]});
+      }
+    }
+    batch(c, update, changed);
+    return changed.size();
   }
 }

@@ -53,7 +53,11 @@ class BuildApiIT {
           "lastEventId",
           "createdAt",
           "startedAt",
-          "finishedAt");
+          "finishedAt",
+          "errorCount",
+          "firstErrorLine",
+          "firstError",
+          "annotations");
 
   private final Api api = Api.publisher();
 

@@ -110,4 +110,15 @@ final class FakeStore implements EventStore {
   public Optional<Build> lastPassed(String project, String ref, long beforeId) {
     throw new UnsupportedOperationException();
   }
+
+  @Override
+  public List<dev.tailboard.store.Annotation> annotations(long buildId) {
+    return List.of();
+  }
+
+  @Override
+  public int rewriteAnnotations(
+      long buildId, UnaryOperator<dev.tailboard.store.Annotation> change) {
+    return 0;
+  }
 }

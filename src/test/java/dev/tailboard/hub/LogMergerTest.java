@@ -53,4 +53,32 @@ class LogMergerTest {
     assertThat(queue).extracting(StoredEvent::id).containsExactly(3L, 4L, 5L, 7L);
     assertThat(queue).extracting(StoredEvent::type).containsExactly("log", "step", "log", "log");
   }
+
+  @Test
+  void errorIndexesMoveWithTheirLinesWhenChunksMerge() {
+    ArrayDeque<StoredEvent> queue = new ArrayDeque<>();
+    queue.add(
+        new StoredEvent(
+            1,
+            5,
+            "log",
+            json.write(new LogChunk(1, List.of("a", "x"), "s", null, "t", List.of(1))),
+            1,
+            2));
+    queue.add(log(6, 3, "s", "b"));
+    queue.add(
+        new StoredEvent(
+            1,
+            7,
+            "log",
+            json.write(new LogChunk(4, List.of("y", "c"), "s", null, "t", List.of(0))),
+            4,
+            5));
+
+    merger.merge(queue);
+
+    LogChunk chunk = json.read(queue.peek().data(), LogChunk.class);
+    assertThat(chunk.errors()).containsExactly(1, 3);
+    assertThat(json.read(log(8, 1, "s", "z").data(), LogChunk.class).errors()).isNull();
+  }
 }

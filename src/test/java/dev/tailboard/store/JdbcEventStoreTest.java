@@ -198,11 +198,7 @@ class JdbcEventStoreTest {
   }
 
   private long rows(String table, long buildId) {
-    return store
-        .jdbc
-        .query(
-            "SELECT COUNT(*) FROM " + table + " WHERE build_id = ?", rs -> rs.getLong(1), buildId)
-        .get(0);
+    return db.rows(table, buildId);
   }
 
   @Test

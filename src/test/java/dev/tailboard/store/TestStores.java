@@ -2,6 +2,9 @@ package dev.tailboard.store;
 
 import dev.tailboard.config.Config;
 import dev.tailboard.support.Json;
+import dev.tailboard.testing.Postgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.UUID;
 
@@ -17,6 +20,15 @@ public final class TestStores {
     public void close() {
       database.close();
     }
+
+    /** How many rows of {@code table} belong to build {@code buildId}. */
+    public long rows(String table, long buildId) {
+      return events
+          .jdbc
+          .query(
+              "SELECT COUNT(*) FROM " + table + " WHERE build_id = ?", rs -> rs.getLong(1), buildId)
+          .get(0);
+    }
   }
 
   /** The embedded database's bus: one node, nobody to tell. */
@@ -26,6 +38,20 @@ public final class TestStores {
 
   public static Embedded embedded() {
     return on("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa");
+  }
+
+  /**
+   * The stores on a new database (named {@code prefix} and a random part) of the tests' PostgreSQL.
+   */
+  public static Embedded onFreshPostgres(String prefix) {
+    try {
+      Postgres postgres = Postgres.shared();
+      String name = prefix + UUID.randomUUID().toString().replace("-", "");
+      postgres.createDatabase(name);
+      return on(postgres.jdbcUrl(name), Postgres.USER);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The stores on the database at {@code url} (H2 or PostgreSQL), migrated by Flyway. */
