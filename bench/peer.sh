@@ -12,6 +12,6 @@ mkdir -p target
 MAVEN_OPTS="-Xmx1g" ./mvnw -q -B -Pbench exec:java -Dspotless.check.skip=true -Dexec.classpathScope=test \
   -Dexec.mainClass=dev.tailboard.bench.BareJettyPeer -Dexec.args="$port" >target/bench-peer.log 2>&1 &
 peer=$!
-trap 'kill $peer 2>/dev/null; wait $peer 2>/dev/null' EXIT
+trap 'kill $peer 2>/dev/null; wait $peer 2>/dev/null || true' EXIT
 MAVEN_OPTS="-Xmx2g" ./mvnw -q -B -Pbench exec:java -Dspotless.check.skip=true -Dexec.classpathScope=test \
   -Dexec.mainClass="$main" -Dtailboard.it.baseUrl="http://127.0.0.1:$port" "$@"

@@ -21,7 +21,7 @@ MAVEN_OPTS="-Xmx${BENCH_SERVER_HEAP:-1g}" ./mvnw -q -B -Pbench jetty:run -Dspotl
   ${BENCH_SERVER_OPTS:-} \
   >"$log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true; rm -rf "$data"' EXIT
 MAVEN_OPTS="-Xmx2g" ./mvnw -q -B -Pbench exec:java -Dspotless.check.skip=true -Dexec.classpathScope=test \
   -Dexec.mainClass="$main" -Dbench.serverPid="$server" \
   -Dtailboard.it.baseUrl="http://127.0.0.1:$port" -Dtailboard.it.secret="$secret" "$@"
