@@ -124,11 +124,38 @@ function whyItFailed(b) {
   return div;
 }
 
+// The row drawn for each build shown, with the summary it was drawn from: a row is made again only
+// when its build changed, so paging back through 20,000 builds or a feed event touches the rows
+// that changed, not the whole table.
+const drawn = new Map(); // build id -> { b, tr }
+
 function render() {
   // every page loaded, newest first, and what the feed brought (a build that comes to match the
   // filter shows wherever its id sorts; "Older" goes on from the oldest row the list gave)
   const shown = [...builds.values()].filter(matches).sort((a, b) => b.id - a.id);
-  $('#builds tbody').replaceChildren(...shown.map(row));
+  const tbody = $('#builds tbody');
+  const wanted = new Set(shown.map((b) => b.id));
+  for (const [id, r] of drawn) {
+    if (!wanted.has(id)) {
+      r.tr.remove();
+      drawn.delete(id);
+    }
+  }
+  let at = tbody.firstElementChild;
+  for (const b of shown) {
+    let r = drawn.get(b.id);
+    if (!r || r.b !== b) {
+      const tr = row(b);
+      if (r) {
+        if (at === r.tr) at = tr;
+        r.tr.replaceWith(tr);
+      }
+      r = { b, tr };
+      drawn.set(b.id, r);
+    }
+    if (r.tr === at) at = at.nextElementSibling;
+    else tbody.insertBefore(r.tr, at);
+  }
   $('#empty').hidden = shown.length > 0;
   $('#older').hidden = !more;
 }
@@ -138,19 +165,21 @@ let more = false; // the last page was full: there may be older builds
 
 /** Loads a page of the list: the newest, or (`before` a build id) the one older than it. */
 async function load(before = null) {
-  const q = new URLSearchParams({ limit: String(LIMIT) });
+  // one more than a page: whether older builds exist is known without an empty last page
+  const q = new URLSearchParams({ limit: String(LIMIT + 1) });
   if (filter.project) q.set('project', filter.project);
   if (filter.status) q.set('status', filter.status);
   if (filter.ref) q.set('ref', filter.ref);
   if (before != null) q.set('before', String(before));
   const r = await fetch(api(`builds?${q}`), { cache: 'no-store' });
   if (!r.ok) throw new Error(`HTTP ${r.status}`);
-  const page = await r.json();
+  const got = await r.json();
+  const page = got.slice(0, LIMIT);
   for (const b of page) upsert(b);
   const last = page.length ? page[page.length - 1].id : null;
   if (before != null || oldest == null) {
     if (last != null && (oldest == null || last < oldest)) oldest = last;
-    more = page.length >= LIMIT;
+    more = got.length > LIMIT;
   }
   render();
 }

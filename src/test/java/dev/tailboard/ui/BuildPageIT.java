@@ -737,7 +737,6 @@ class BuildPageIT {
 
   @Test
   void aFailedDashboardRowShowsItsFirstErrorAndItsAnnotationCount() {
-    // Needs the server side (branch fail-server): firstError and annotations in the summaries.
     String project = "ui-why/" + shortId();
     long id = api.createBuild(project);
     api.append(
